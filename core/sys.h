@@ -1,0 +1,53 @@
+/* System services shared by every module: checked allocation, fatal errors with
+ * file and line, and the memory limit that runs are checked against before they
+ * allocate. Under MPI, dist/ installs an abort hook so a fatal error on one rank
+ * stops all ranks. */
+#ifndef HS_SYS_H
+#define HS_SYS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Exit status for invalid user input (every command). */
+#define HS_EXIT_USAGE 2
+/* Exit status for allocation and I/O failures. */
+#define HS_EXIT_FAILURE 1
+
+/* Report "hypersep: <message> (file:line)" on stderr and stop the run (all
+ * ranks under MPI). */
+_Noreturn void hs_sys_fatal_at(const char *file, int line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+#define hs_sys_fatal(...) hs_sys_fatal_at(__FILE__, __LINE__, __VA_ARGS__)
+
+/* Hook called instead of exit(status) by hs_sys_fatal_at and hs_sys_exit; dist/
+ * sets it to MPI_Abort. */
+void hs_sys_set_abort_hook(_Noreturn void (*hook)(int status));
+_Noreturn void hs_sys_exit(int status);
+
+/* Checked allocation: never returns NULL; a failure is fatal with the caller's
+ * file and line. Buffers from hs_sys_alloc are 64-byte aligned; free them with
+ * hs_sys_free. */
+void *hs_sys_alloc_at(size_t bytes, const char *file, int line);
+void *hs_sys_calloc_at(size_t count, size_t size, const char *file, int line);
+void *hs_sys_realloc_at(void *p, size_t bytes, const char *file, int line);
+void hs_sys_free(void *p);
+#define hs_alloc(bytes) hs_sys_alloc_at((bytes), __FILE__, __LINE__)
+#define hs_calloc(count, size) hs_sys_calloc_at((count), (size), __FILE__, __LINE__)
+#define hs_realloc(p, bytes) hs_sys_realloc_at((p), (bytes), __FILE__, __LINE__)
+
+/* Bytes this process may still allocate: the smallest of MemAvailable
+ * (/proc/meminfo), the cgroup v2 limit minus usage, and HYPERSEP_MEM_LIMIT
+ * (bytes, optional suffix K, M, G) when set. Returns SIZE_MAX when nothing is
+ * known. Sets *source to a short description of the binding limit. */
+size_t hs_sys_mem_available(const char **source);
+
+/* Format a byte count for humans ("1.5 GiB") into buf. */
+const char *hs_sys_fmt_bytes(double bytes, char *buf, size_t len);
+
+/* Monotonic wall clock in seconds. */
+double hs_sys_now(void);
+
+/* Host name (short), for provenance. */
+const char *hs_sys_host(void);
+
+#endif
