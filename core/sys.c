@@ -9,9 +9,9 @@
 #include <time.h>
 #include <unistd.h>
 
-static _Noreturn void (*abort_hook)(int status);
+static void (*abort_hook)(int status);
 
-void hs_sys_set_abort_hook(_Noreturn void (*hook)(int status)) { abort_hook = hook; }
+void hs_sys_set_abort_hook(void (*hook)(int status)) { abort_hook = hook; }
 
 _Noreturn void hs_sys_exit(int status)
 {

@@ -19,9 +19,9 @@ _Noreturn void hs_sys_fatal_at(const char *file, int line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 #define hs_sys_fatal(...) hs_sys_fatal_at(__FILE__, __LINE__, __VA_ARGS__)
 
-/* Hook called instead of exit(status) by hs_sys_fatal_at and hs_sys_exit; dist/
- * sets it to MPI_Abort. */
-void hs_sys_set_abort_hook(_Noreturn void (*hook)(int status));
+/* Hook called before exit(status) by hs_sys_fatal_at and hs_sys_exit; dist/
+ * sets it to MPI_Abort, which does not return. */
+void hs_sys_set_abort_hook(void (*hook)(int status));
 _Noreturn void hs_sys_exit(int status);
 
 /* Checked allocation: never returns NULL; a failure is fatal with the caller's

@@ -1,0 +1,47 @@
+/* hypersep: command dispatch. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cmds.h"
+#include "sys.h"
+
+static const char usage[] =
+    "usage: hypersep COMMAND [options]   (hypersep COMMAND --help for its options)\n"
+    "\n"
+    "commands:\n"
+    "  sample   draw HSMT sequences with exact conditional probabilities (TSV)\n"
+    "  eval     score a model on a dataset file (key=value metrics)\n"
+    "  info     sizes of a configuration: hyperedges, memories, state bytes\n"
+    "  bench    benchmarks: `bench engine` (CSV)\n"
+    "  version  print version and git revision\n";
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fputs(usage, stderr);
+        return HS_EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+        fputs(usage, stdout);
+        return 0;
+    }
+    if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
+        printf("hypersep %s (%s)\n", HS_VERSION, HS_GIT_REV);
+        return 0;
+    }
+    static const struct {
+        const char *name;
+        int (*fn)(int, char **);
+    } table[] = {
+        {"sample", hs_cmd_sample},
+        {"eval", hs_cmd_eval},
+        {"info", hs_cmd_info},
+        {"bench", hs_cmd_bench},
+    };
+    for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
+        if (strcmp(cmd, table[i].name) == 0)
+            return table[i].fn(argc - 2, argv + 2);
+    fprintf(stderr, "hypersep: unknown command '%s' (allowed: sample, eval, info, bench, version)\n", cmd);
+    return HS_EXIT_USAGE;
+}

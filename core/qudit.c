@@ -1,0 +1,68 @@
+/* FFTW plans for the qudit basis change. */
+#include "qudit.h"
+
+#include <complex.h>
+#include <math.h>
+
+#include <fftw3.h>
+
+#include "state.h"
+#include "sys.h"
+
+/* plan[n_act][pos]; NULL until first use. */
+struct hs_fft {
+    fftw_plan plan[64][64];
+};
+
+void hs_qudit_free(struct hs_fft *f)
+{
+    if (!f)
+        return;
+    for (int a = 0; a < 64; a++)
+        for (int p = 0; p < 64; p++)
+            if (f->plan[a][p])
+                fftw_destroy_plan(f->plan[a][p]);
+    hs_sys_free(f);
+}
+
+/* Transform of length d along axis pos (stride d^pos), batched over the d^pos
+ * lower indices (stride 1) and the d^(n_act-1-pos) upper ones (stride d^(pos+1)).
+ * FFTW_FORWARD computes sum_j x_j exp(-2 pi i j k / d) = sqrt(d) (F^dagger x)_k. */
+static fftw_plan make_plan(struct hs_state *s, int pos)
+{
+    const int d = s->d;
+    fftw_iodim64 batch[2] = {
+        {.n = (ptrdiff_t)s->stride[pos], .is = 1, .os = 1},
+        {.n = (ptrdiff_t)s->stride[s->n_act - 1 - pos], .is = (ptrdiff_t)s->stride[pos + 1],
+         .os = (ptrdiff_t)s->stride[pos + 1]},
+    };
+    fftw_iodim64 dim64 = {.n = d, .is = (ptrdiff_t)s->stride[pos], .os = (ptrdiff_t)s->stride[pos]};
+    fftw_complex *buf = (fftw_complex *)s->amp;
+    fftw_plan p = fftw_plan_guru64_dft(1, &dim64, 2, batch, buf, buf, FFTW_FORWARD,
+                                       FFTW_ESTIMATE);
+    if (!p)
+        hs_sys_fatal("FFTW could not plan a length-%d transform at position %d of %d", d, pos,
+                     s->n_act);
+    return p;
+}
+
+void hs_qudit_apply(struct hs_state *s, int pos, double chirp)
+{
+    const int d = s->d;
+    if (!s->fft)
+        s->fft = hs_calloc(1, sizeof *s->fft);
+    fftw_plan *slot = &s->fft->plan[s->n_act][pos];
+    if (!*slot)
+        *slot = make_plan(s, pos);
+
+    /* C_m scaled by 1/sqrt(d), indexed by the digit at pos. */
+    hs_amp c[64];
+    for (int j = 0; j < d; j++)
+        c[j] = cexp(-I * M_PI * chirp * (double)j * (double)j / d) / sqrt((double)d);
+    hs_amp *amp = s->amp;
+    const size_t len = s->len, sp = s->stride[pos];
+#pragma omp parallel for schedule(static)
+    for (size_t i = 0; i < len; i++)
+        amp[i] *= c[(i / sp) % (size_t)d];
+    fftw_execute_dft(*slot, (fftw_complex *)amp, (fftw_complex *)amp);
+}

@@ -1,0 +1,320 @@
+/* State vector: allocation with a memory check, |+>^n, norms, and the query
+ * cell (outcome distribution, collapse, discard). */
+#include "state.h"
+
+#include <assert.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "hsmt.h"
+#include "qudit.h"
+#include "sum.h"
+#include "sys.h"
+
+hs_unitary hs_unitary_chirp2(double m)
+{
+    /* F^dagger = H for d = 2; C_m = diag(1, exp(-i pi m / 2)). */
+    const double h = 1.0 / sqrt(2.0);
+    hs_amp e = cexp(-I * M_PI * m / 2.0);
+    hs_unitary u = {.kind = HS_U_MATRIX};
+    u.m[0] = h;
+    u.m[1] = h * e;
+    u.m[2] = h;
+    u.m[3] = -h * e;
+    return u;
+}
+
+hs_unitary hs_unitary_basis(int code, int d)
+{
+    if (d == 2) {
+        if (code == HS_BASIS_Z)
+            return (hs_unitary){.kind = HS_U_MATRIX, .m = {1, 0, 0, 1}};
+        return hs_unitary_chirp2(code);
+    }
+    if (code == HS_BASIS_Z)
+        return (hs_unitary){.kind = HS_U_IDENTITY};
+    return (hs_unitary){.kind = HS_U_CHIRP, .chirp = code};
+}
+
+uint64_t hs_state_bytes(int n, int d)
+{
+    uint64_t len = 1;
+    for (int i = 0; i < n; i++) {
+        if (len > UINT64_MAX / 16 / (uint64_t)d)
+            return 0;
+        len *= (uint64_t)d;
+    }
+    return len * sizeof(hs_amp);
+}
+
+int hs_state_check_fit(int n, int d, char *err, size_t errlen)
+{
+    uint64_t bytes = hs_state_bytes(n, d);
+    const char *src;
+    size_t avail = hs_sys_mem_available(&src);
+    char need_s[32], avail_s[32];
+    if (bytes == 0) {
+        snprintf(err, errlen, "state of n=%d sites (d=%d) needs more than 2^64 bytes; %s available (%s)",
+                 n, d, hs_sys_fmt_bytes((double)avail, avail_s, sizeof avail_s), src);
+        return -1;
+    }
+    /* Working memory of generator and models (phase bytes, partial sums) is
+     * at most 1/8 of the amplitudes. */
+    double need = (double)bytes * 1.125;
+    if (need > (double)avail) {
+        snprintf(err, errlen, "state of n=%d sites (d=%d) needs %s, only %s available (%s)", n, d,
+                 hs_sys_fmt_bytes(need, need_s, sizeof need_s),
+                 hs_sys_fmt_bytes((double)avail, avail_s, sizeof avail_s), src);
+        return -1;
+    }
+    return 0;
+}
+
+hs_state *hs_state_new(int n, int d)
+{
+    assert(n >= 1 && n <= 62 && d >= 2 && d <= 64);
+    uint64_t bytes = hs_state_bytes(n, d);
+    if (bytes == 0 || bytes > SIZE_MAX)
+        hs_sys_fatal("state of n=%d sites (d=%d) is too large to address", n, d);
+    hs_state *s = hs_calloc(1, sizeof *s);
+    s->d = d;
+    s->n = n;
+    s->stride[0] = 1;
+    for (int p = 1; p <= n; p++)
+        s->stride[p] = s->stride[p - 1] * (size_t)d;
+    s->amp = hs_alloc((size_t)bytes);
+    hs_state_init_plus(s);
+    return s;
+}
+
+void hs_state_free(hs_state *s)
+{
+    if (!s)
+        return;
+    hs_qudit_free(s->fft);
+    hs_sys_free(s->amp);
+    hs_sys_free(s);
+}
+
+void hs_state_reset_map(hs_state *s)
+{
+    s->n_act = s->n;
+    s->len = s->stride[s->n];
+    s->q_pos = -1;
+    for (int i = 0; i < s->n; i++)
+        s->pos_of_site[i] = s->site_at_pos[i] = i;
+}
+
+void hs_state_init_plus(hs_state *s)
+{
+    hs_state_reset_map(s);
+    const double a = 1.0 / sqrt((double)s->len);
+    hs_amp *amp = s->amp;
+    const size_t len = s->len;
+#pragma omp parallel for schedule(static)
+    for (size_t i = 0; i < len; i++)
+        amp[i] = a;
+}
+
+void hs_state_load(hs_state *s, const hs_amp *amp)
+{
+    hs_state_reset_map(s);
+    memcpy(s->amp, amp, s->len * sizeof *amp);
+}
+
+double hs_state_norm2(const hs_state *s)
+{
+    const size_t nb = hs_sum_blocks(s->len);
+    double *part = hs_alloc(nb * sizeof *part);
+    const hs_amp *amp = s->amp;
+    const size_t len = s->len;
+#pragma omp parallel for schedule(static)
+    for (size_t b = 0; b < nb; b++) {
+        double acc[4] = {0, 0, 0, 0};
+        size_t end = (b + 1) * HS_SUM_BLOCK < len ? (b + 1) * HS_SUM_BLOCK : len;
+        for (size_t i = b * HS_SUM_BLOCK; i < end; i++) {
+            double re = creal(amp[i]), im = cimag(amp[i]);
+            acc[i & 3] += re * re + im * im;
+        }
+        part[b] = (acc[0] + acc[1]) + (acc[2] + acc[3]);
+    }
+    double total;
+    hs_sum_tree(part, nb, 1, &total);
+    hs_sys_free(part);
+    return total;
+}
+
+/* d = 2: reduced density matrix of the site at position p, as the four real
+ * sums rho00, rho11, Re rho01, Im rho01 with rho_jk = sum_r psi(r,j) conj psi(r,k),
+ * r the 2^(n_act - 1) indices of the other sites in increasing order. */
+static void qubit_rho(const hs_state *s, int p, double rho[4])
+{
+    const size_t pairs = s->len / 2, bit = (size_t)1 << p, low = bit - 1;
+    const size_t nb = hs_sum_blocks(pairs);
+    double *part = hs_alloc(nb * 4 * sizeof *part);
+    const hs_amp *amp = s->amp;
+#pragma omp parallel for schedule(static)
+    for (size_t b = 0; b < nb; b++) {
+        double a00[4] = {0}, a11[4] = {0}, are[4] = {0}, aim[4] = {0};
+        size_t end = (b + 1) * HS_SUM_BLOCK < pairs ? (b + 1) * HS_SUM_BLOCK : pairs;
+        for (size_t r = b * HS_SUM_BLOCK; r < end; r++) {
+            size_t i0 = ((r & ~low) << 1) | (r & low);
+            double x0 = creal(amp[i0]), y0 = cimag(amp[i0]);
+            double x1 = creal(amp[i0 | bit]), y1 = cimag(amp[i0 | bit]);
+            int l = (int)(r & 3);
+            a00[l] += x0 * x0 + y0 * y0;
+            a11[l] += x1 * x1 + y1 * y1;
+            /* psi0 * conj(psi1) */
+            are[l] += x0 * x1 + y0 * y1;
+            aim[l] += y0 * x1 - x0 * y1;
+        }
+        double *o = part + 4 * b;
+        o[0] = (a00[0] + a00[1]) + (a00[2] + a00[3]);
+        o[1] = (a11[0] + a11[1]) + (a11[2] + a11[3]);
+        o[2] = (are[0] + are[1]) + (are[2] + are[3]);
+        o[3] = (aim[0] + aim[1]) + (aim[2] + aim[3]);
+    }
+    hs_sum_tree(part, nb, 4, rho);
+    hs_sys_free(part);
+}
+
+/* d > 2, after the basis change: weights sum_r |psi(r, o)|^2 per outcome o. */
+static void qudit_weights(const hs_state *s, int p, double *w)
+{
+    const int d = s->d;
+    const size_t rows = s->len / (size_t)d, sp = s->stride[p];
+    const size_t nb = hs_sum_blocks(rows);
+    double *part = hs_alloc(nb * (size_t)d * sizeof *part);
+    const hs_amp *amp = s->amp;
+#pragma omp parallel for schedule(static)
+    for (size_t b = 0; b < nb; b++) {
+        double acc[64][4];
+        memset(acc, 0, sizeof(double) * 4 * (size_t)d);
+        size_t end = (b + 1) * HS_SUM_BLOCK < rows ? (b + 1) * HS_SUM_BLOCK : rows;
+        for (size_t r = b * HS_SUM_BLOCK; r < end; r++) {
+            size_t base = (r / sp) * sp * (size_t)d + r % sp;
+            for (int o = 0; o < d; o++) {
+                hs_amp a = amp[base + (size_t)o * sp];
+                acc[o][r & 3] += creal(a) * creal(a) + cimag(a) * cimag(a);
+            }
+        }
+        for (int o = 0; o < d; o++)
+            part[b * (size_t)d + (size_t)o] = (acc[o][0] + acc[o][1]) + (acc[o][2] + acc[o][3]);
+    }
+    hs_sum_tree(part, nb, d, w);
+    hs_sys_free(part);
+}
+
+void hs_state_probs(hs_state *s, int site, const hs_unitary *u, double *p)
+{
+    assert(site >= 0 && site < s->n && s->pos_of_site[site] >= 0);
+    const int pos = s->pos_of_site[site], d = s->d;
+    s->q_pos = pos;
+    s->q_u = *u;
+    if (d == 2) {
+        assert(u->kind == HS_U_MATRIX);
+        double rho[4];
+        qubit_rho(s, pos, rho);
+        hs_amp r01 = rho[2] + I * rho[3];
+        for (int o = 0; o < 2; o++) {
+            hs_amp v0 = u->m[2 * o], v1 = u->m[2 * o + 1];
+            double w = creal(v0 * conj(v0)) * rho[0] + creal(v1 * conj(v1)) * rho[1] +
+                       2.0 * creal(v0 * conj(v1) * r01);
+            s->q_raw[o] = w > 0 ? w : 0;
+        }
+    } else {
+        if (u->kind == HS_U_CHIRP)
+            hs_qudit_apply(s, pos, u->chirp);
+        else
+            assert(u->kind == HS_U_IDENTITY);
+        qudit_weights(s, pos, s->q_raw);
+    }
+    double total = 0;
+    for (int o = 0; o < d; o++)
+        total += s->q_raw[o];
+    assert(total > 0);
+    for (int o = 0; o < d; o++)
+        p[o] = s->q_raw[o] / total;
+}
+
+/* Moves the top position's site into the measured position and shrinks. */
+static void discard(hs_state *s, int pos)
+{
+    const int top = s->n_act - 1;
+    const int gone = s->site_at_pos[pos], moved = s->site_at_pos[top];
+    s->pos_of_site[gone] = -1;
+    if (pos != top) {
+        s->site_at_pos[pos] = moved;
+        s->pos_of_site[moved] = pos;
+    }
+    s->n_act--;
+    s->len /= (size_t)s->d;
+    s->q_pos = -1;
+}
+
+/* d = 2. Groups of four amplitudes A[j][t] = psi(bit p = j, top bit = t) give
+ * the two outputs new(bit p = t, top = 0) = (v0 A[0][t] + v1 A[1][t]) * scale,
+ * written over A[0][0] and A[1][0]: groups are disjoint, so the pass is in
+ * place and parallel. When p is the top bit, new(r) = v0 psi(r) + v1 psi(r + N/2). */
+static void qubit_collapse(hs_state *s, int pos, hs_amp v0, hs_amp v1)
+{
+    hs_amp *amp = s->amp;
+    const int top = s->n_act - 1;
+    const size_t half = s->len / 2;
+    if (pos == top) {
+#pragma omp parallel for schedule(static)
+        for (size_t r = 0; r < half; r++)
+            amp[r] = v0 * amp[r] + v1 * amp[r + half];
+        return;
+    }
+    const size_t bit = (size_t)1 << pos, low = bit - 1, groups = s->len / 4;
+#pragma omp parallel for schedule(static)
+    for (size_t g = 0; g < groups; g++) {
+        size_t i00 = ((g & ~low) << 1) | (g & low);
+        hs_amp a00 = amp[i00], a10 = amp[i00 | bit];
+        hs_amp a01 = amp[i00 | half], a11 = amp[i00 | bit | half];
+        amp[i00] = v0 * a00 + v1 * a10;
+        amp[i00 | bit] = v0 * a01 + v1 * a11;
+    }
+}
+
+/* d > 2, after the basis change. Per group of other digits, output
+ * new(digit p = t, top = 0) = psi(digit p = o, top = t) * scale for t = 0..d-1
+ * in increasing t: the only output that overlaps an input (t = o overwrites
+ * psi(p = o, top = 0), read by t = 0) comes after its reader. */
+static void qudit_collapse(hs_state *s, int pos, int o, double scale)
+{
+    hs_amp *amp = s->amp;
+    const int d = s->d, top = s->n_act - 1;
+    const size_t st = s->stride[top], sp = s->stride[pos];
+    if (pos == top) {
+        const size_t off = (size_t)o * st;
+#pragma omp parallel for schedule(static)
+        for (size_t r = 0; r < st; r++)
+            amp[r] = amp[r + off] * scale;
+        return;
+    }
+    const size_t groups = st / (size_t)d;
+#pragma omp parallel for schedule(static)
+    for (size_t g = 0; g < groups; g++) {
+        size_t base = (g / sp) * sp * (size_t)d + g % sp;
+        for (int t = 0; t < d; t++)
+            amp[base + (size_t)t * sp] = amp[base + (size_t)o * sp + (size_t)t * st] * scale;
+    }
+}
+
+int hs_state_collapse(hs_state *s, int outcome)
+{
+    const int pos = s->q_pos;
+    assert(pos >= 0 && outcome >= 0 && outcome < s->d);
+    if (!(s->q_raw[outcome] > 0))
+        return -1;
+    const double scale = 1.0 / sqrt(s->q_raw[outcome]);
+    if (s->d == 2)
+        qubit_collapse(s, pos, s->q_u.m[2 * outcome] * scale, s->q_u.m[2 * outcome + 1] * scale);
+    else
+        qudit_collapse(s, pos, outcome, scale);
+    discard(s, pos);
+    return 0;
+}

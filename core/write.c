@@ -1,0 +1,214 @@
+/* Write unit cells, one at a time and deferred. */
+#include "write.h"
+
+#include <assert.h>
+#include <math.h>
+#include <string.h>
+
+#include "combin.h"
+#include "sys.h"
+
+/* Position bitmask (d = 2) of the given site labels. */
+static uint64_t pos_mask(const hs_state *s, const int *sites, int k)
+{
+    uint64_t m = 0;
+    for (int i = 0; i < k; i++) {
+        assert(s->pos_of_site[sites[i]] >= 0);
+        m |= 1ull << s->pos_of_site[sites[i]];
+    }
+    return m;
+}
+
+/* Product of the digits of z at the positions of `sites`, reduced mod `mod`
+ * when mod > 0. */
+static size_t digit_product(const hs_state *s, size_t z, const int *sites, int k, size_t mod)
+{
+    size_t prod = 1;
+    for (int i = 0; i < k; i++) {
+        prod *= (z / s->stride[s->pos_of_site[sites[i]]]) % (size_t)s->d;
+        if (mod)
+            prod %= mod;
+    }
+    return prod;
+}
+
+void hs_write_exact(hs_state *s, const int *sites, int k, long power)
+{
+    const int d = s->d;
+    long w = ((power % d) + d) % d;
+    if (w == 0)
+        return;
+    hs_amp *amp = s->amp;
+    const size_t len = s->len;
+    if (d == 2) {
+        const uint64_t m = pos_mask(s, sites, k);
+#pragma omp parallel for schedule(static)
+        for (size_t z = 0; z < len; z++)
+            if ((z & m) == m)
+                amp[z] = -amp[z];
+        return;
+    }
+    hs_amp tab[64];
+    for (int j = 0; j < d; j++)
+        tab[j] = cexp(2.0 * M_PI * I * (double)((w * j) % d) / d);
+#pragma omp parallel for schedule(static)
+    for (size_t z = 0; z < len; z++)
+        amp[z] *= tab[digit_product(s, z, sites, k, (size_t)d)];
+}
+
+void hs_write_qubit_phases(int k, const double *theta, double *phi)
+{
+    /* phi(c) = sum_j theta_j K_j(c), K_j(c) = sum_i (-1)^i C(c, i) C(k - c, j - i):
+     * the sum over j-subsets S of T of Z_S's eigenvalue (-1)^{|S and z|} when
+     * c of T's sites are 1. */
+    for (int c = 0; c <= k; c++) {
+        double acc = 0;
+        for (int j = 0; j <= k; j++) {
+            double kj = 0;
+            for (int i = 0; i <= j; i++)
+                kj += (i % 2 ? -1.0 : 1.0) * (double)hs_comb_binom(c, i) *
+                      (double)hs_comb_binom(k - c, j - i);
+            acc += theta[j] * kj;
+        }
+        phi[c] = acc;
+    }
+}
+
+void hs_write_qubit(hs_state *s, const int *sites, int k, const double *theta, long power)
+{
+    assert(s->d == 2 && k <= 62);
+    double phi[64];
+    hs_write_qubit_phases(k, theta, phi);
+    hs_amp tab[64];
+    for (int c = 0; c <= k; c++)
+        tab[c] = cexp(I * (double)power * phi[c]);
+    const uint64_t m = pos_mask(s, sites, k);
+    hs_amp *amp = s->amp;
+    const size_t len = s->len;
+#pragma omp parallel for schedule(static)
+    for (size_t z = 0; z < len; z++)
+        amp[z] *= tab[__builtin_popcountll(z & m)];
+}
+
+void hs_write_qudit(hs_state *s, const int *sites, int k, double theta, long power)
+{
+    assert(s->d > 2);
+    hs_amp *amp = s->amp;
+    const size_t len = s->len;
+    const double a = theta * (double)power;
+#pragma omp parallel for schedule(static)
+    for (size_t z = 0; z < len; z++)
+        amp[z] *= cexp(I * a * (double)digit_product(s, z, sites, k, 0));
+}
+
+void hs_write_anf_bits(int n, const hs_edge *e, size_t ne, uint64_t *bits)
+{
+    const size_t words = n >= 6 ? (size_t)1 << (n - 6) : 1;
+    memset(bits, 0, words * sizeof *bits);
+    /* Coefficients: bit S set when hyperedge S has odd weight. */
+    for (size_t i = 0; i < ne; i++)
+        if (e[i].weight & 1)
+            bits[e[i].mask >> 6] ^= 1ull << (e[i].mask & 63);
+    /* Moebius (subset-sum over GF(2)) transform: f(z) = XOR_{S subset z} a_S.
+     * Levels below 6 act inside a word: bit i with bit j of i clear is added
+     * into bit i + 2^j. */
+    static const uint64_t lowmask[6] = {0x5555555555555555ull, 0x3333333333333333ull,
+                                        0x0F0F0F0F0F0F0F0Full, 0x00FF00FF00FF00FFull,
+                                        0x0000FFFF0000FFFFull, 0x00000000FFFFFFFFull};
+    const int inword = n < 6 ? n : 6;
+#pragma omp parallel for schedule(static)
+    for (size_t w = 0; w < words; w++) {
+        uint64_t x = bits[w];
+        for (int j = 0; j < inword; j++)
+            x ^= (x & lowmask[j]) << (1u << j);
+        bits[w] = x;
+    }
+    for (int j = 6; j < n; j++) {
+        const size_t h = (size_t)1 << (j - 6);
+#pragma omp parallel for schedule(static)
+        for (size_t w = 0; w < words / 2; w++) {
+            size_t lo = ((w & ~(h - 1)) << 1) | (w & (h - 1));
+            bits[lo | h] ^= bits[lo];
+        }
+    }
+}
+
+/* d > 2: exponents f(z) = sum_T w_T prod_{i in T} z_i mod d for all z, in
+ * out[d^n]. Start from the coefficients indexed by subset bitmask (radix 2 on
+ * every axis) and expand axis i from {coefficient without i, with i} to the d
+ * values f0 + v f1, v = 0..d-1. tmp and out have d^n bytes. */
+static void qudit_exponents(const hs_state *s, const hs_edge *e, size_t ne, uint8_t *out,
+                            uint8_t *tmp)
+{
+    const int n = s->n, d = s->d;
+    uint8_t *src = tmp, *dst = out;
+    /* Ping-pong so the last axis lands in out. */
+    if (n % 2 == 1) {
+        src = out;
+        dst = tmp;
+    }
+    memset(src, 0, (size_t)1 << n);
+    for (size_t i = 0; i < ne; i++)
+        src[e[i].mask] = (uint8_t)((src[e[i].mask] + e[i].weight) % d);
+    size_t lo_n = 1;                     /* d^i */
+    size_t hi_n = (size_t)1 << (n - 1);  /* 2^(n-1-i) */
+    for (int i = 0; i < n; i++) {
+#pragma omp parallel for schedule(static)
+        for (size_t hi = 0; hi < hi_n; hi++)
+            for (size_t lo = 0; lo < lo_n; lo++) {
+                unsigned f0 = src[lo + lo_n * (2 * hi)], f1 = src[lo + lo_n * (2 * hi + 1)];
+                for (int v = 0; v < d; v++)
+                    dst[lo + lo_n * ((size_t)v + (size_t)d * hi)] = (uint8_t)((f0 + (unsigned)v * f1) % (unsigned)d);
+            }
+        uint8_t *t = src;
+        src = dst;
+        dst = t;
+        lo_n *= (size_t)d;
+        hi_n /= 2;
+    }
+    assert(src == out);
+}
+
+void hs_write_deferred(hs_state *s, const hs_edge *e, size_t ne, int from_plus)
+{
+    if (from_plus)
+        hs_state_reset_map(s);
+    assert(s->n_act == s->n);
+    const int n = s->n, d = s->d;
+    hs_amp *amp = s->amp;
+    const size_t len = s->len;
+    const double a = 1.0 / sqrt((double)len);
+    if (d == 2) {
+        const size_t words = n >= 6 ? (size_t)1 << (n - 6) : 1;
+        uint64_t *bits = hs_alloc(words * sizeof *bits);
+        hs_write_anf_bits(n, e, ne, bits);
+        if (from_plus) {
+#pragma omp parallel for schedule(static)
+            for (size_t z = 0; z < len; z++)
+                amp[z] = (bits[z >> 6] >> (z & 63)) & 1 ? -a : a;
+        } else {
+#pragma omp parallel for schedule(static)
+            for (size_t z = 0; z < len; z++)
+                if ((bits[z >> 6] >> (z & 63)) & 1)
+                    amp[z] = -amp[z];
+        }
+        hs_sys_free(bits);
+        return;
+    }
+    uint8_t *f = hs_alloc(len), *tmp = hs_alloc(len);
+    qudit_exponents(s, e, ne, f, tmp);
+    hs_sys_free(tmp);
+    hs_amp tab[64];
+    for (int j = 0; j < d; j++)
+        tab[j] = cexp(2.0 * M_PI * I * (double)j / d);
+    if (from_plus) {
+#pragma omp parallel for schedule(static)
+        for (size_t z = 0; z < len; z++)
+            amp[z] = a * tab[f[z]];
+    } else {
+#pragma omp parallel for schedule(static)
+        for (size_t z = 0; z < len; z++)
+            amp[z] *= tab[f[z]];
+    }
+    hs_sys_free(f);
+}

@@ -1,0 +1,47 @@
+/* Write unit cells: the diagonal hyperedge phases of SPEC section 3, one at a
+ * time (exact or parameterised) or all at once (deferred, one pass over the
+ * state). Writes commute, so the deferred form only needs each hyperedge's
+ * multiplicity. */
+#ifndef HS_WRITE_H
+#define HS_WRITE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "state.h"
+
+/* A hyperedge by its site bitmask, with its multiplicity mod d. */
+typedef struct {
+    uint64_t mask;
+    int weight;
+} hs_edge;
+
+/* Exact cell raised to `power`: z -> omega^(power * prod_{i in T} z_i),
+ * omega = exp(2 pi i / d). T is sites[0..k-1] (labels, distinct). */
+void hs_write_exact(hs_state *s, const int *sites, int k, long power);
+
+/* Qubit cell G_T(theta)^power = exp(i power sum_{S subset T} theta_|S| Z_S),
+ * theta[0..k]. The phase depends on z only through c = |z restricted to T|:
+ * phi(c) = sum_j theta_j K_j(c), K_j the Krawtchouk polynomial. */
+void hs_write_qubit(hs_state *s, const int *sites, int k, const double *theta, long power);
+/* Phase table phi[0..k] of the qubit cell (exposed for the model's gradient). */
+void hs_write_qubit_phases(int k, const double *theta, double *phi);
+
+/* Qudit cell z -> exp(i theta power prod_{i in T} z_i). */
+void hs_write_qudit(hs_state *s, const int *sites, int k, double theta, long power);
+
+/* Applies D_w = prod_T (exact cell of T)^(weight_T) for all edges at once, on
+ * the full n-site state with its identity site map. With from_plus the state
+ * is overwritten with D_w |+>^n in a write-only pass.
+ *   d = 2: the phase bit of z is the ANF polynomial f(z) = XOR of the edges
+ *          contained in z, computed for all z by a bit-packed Moebius
+ *          transform (n 2^n / 64 word operations) into 2^n / 8 bytes.
+ *   d > 2: the exponent sum_T w_T prod z_i mod d over all z by a tensor
+ *          expansion axis by axis (2 -> d values per axis) into d^n bytes. */
+void hs_write_deferred(hs_state *s, const hs_edge *e, size_t ne, int from_plus);
+
+/* The d = 2 phase bits alone: bits[z / 64] bit (z % 64) = f(z), for n sites;
+ * bits has 2^n / 64 words (at least 1). Exposed for tests and dist/. */
+void hs_write_anf_bits(int n, const hs_edge *e, size_t ne, uint64_t *bits);
+
+#endif
