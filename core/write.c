@@ -141,12 +141,9 @@ static void qudit_exponents(const hs_state *s, const hs_edge *e, size_t ne, uint
                             uint8_t *tmp)
 {
     const int n = s->n, d = s->d;
-    uint8_t *src = tmp, *dst = out;
-    /* Ping-pong so the last axis lands in out. */
-    if (n % 2 == 1) {
-        src = out;
-        dst = tmp;
-    }
+    /* Ping-pong: axis i writes into the buffer it did not read, so with n
+     * axes starting from tmp (n odd) or out (n even) the last lands in out. */
+    uint8_t *src = n % 2 ? tmp : out, *dst = n % 2 ? out : tmp;
     memset(src, 0, (size_t)1 << n);
     for (size_t i = 0; i < ne; i++)
         src[e[i].mask] = (uint8_t)((src[e[i].mask] + e[i].weight) % d);

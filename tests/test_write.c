@@ -1,0 +1,198 @@
+/* Tests of the write cells: deferred equals one by one, writes commute,
+ * parameterised cells at the exact angles equal the exact cell, and the
+ * engine's D_w|+> equals the dense reference. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "combin.h"
+#include "dense_ref.h"
+#include "hsmt.h"
+#include "rng.h"
+#include "state.h"
+#include "write.h"
+
+/* Each amplitude is a product of at most a few dozen unit phases times
+ * d^(-n/2): rounding stays near 1e-15, well inside 1e-12. */
+#define TOL 1e-12
+
+static double max_diff(const hs_state *a, const hs_state *b)
+{
+    assert_int_equal(a->len, b->len);
+    double m = 0;
+    for (size_t i = 0; i < a->len; i++)
+        m = fmax(m, cabs(a->amp[i] - b->amp[i]));
+    return m;
+}
+
+/* ne random hyperedges of order k with multiplicities 1..2d. */
+static size_t random_edges(int n, int k, int d, uint64_t seed, hs_edge *e, int sites[][8], size_t ne)
+{
+    hs_rng r;
+    hs_rng_init(&r, seed, 0, HS_RNG_WRITES);
+    uint64_t M = hs_comb_binom(n, k);
+    for (size_t i = 0; i < ne; i++) {
+        hs_comb_unrank(hs_rng_below(&r, M), n, k, sites[i]);
+        uint64_t mask = 0;
+        for (int j = 0; j < k; j++)
+            mask |= 1ull << sites[i][j];
+        e[i] = (hs_edge){mask, 1 + (int)hs_rng_below(&r, (uint64_t)(2 * d))};
+    }
+    return ne;
+}
+
+static void test_deferred_equals_cells(void **state)
+{
+    (void)state;
+    const int cases[][3] = {{2, 7, 1}, {2, 9, 3}, {2, 10, 4}, {2, 3, 3}, {3, 6, 2}, {3, 5, 3}, {5, 4, 2}};
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        int d = cases[c][0], n = cases[c][1], k = cases[c][2];
+        hs_edge e[40];
+        int sites[40][8];
+        size_t ne = random_edges(n, k, d, 31 + c, e, sites, 40);
+        hs_state *a = hs_state_new(n, d), *b = hs_state_new(n, d), *f = hs_state_new(n, d);
+        for (size_t i = 0; i < ne; i++)
+            hs_write_exact(a, sites[i], k, e[i].weight);
+        /* Deferred form takes weights mod d, applied to an existing state and
+         * written from |+> directly. */
+        for (size_t i = 0; i < ne; i++)
+            e[i].weight %= d;
+        hs_write_deferred(b, e, ne, 0);
+        hs_write_deferred(f, e, ne, 1);
+        assert_true(max_diff(a, b) < TOL);
+        assert_true(max_diff(a, f) < TOL);
+        hs_state_free(a);
+        hs_state_free(b);
+        hs_state_free(f);
+    }
+}
+
+static void test_writes_commute(void **state)
+{
+    (void)state;
+    for (int d = 2; d <= 3; d++) {
+        const int n = 7, k = 3;
+        hs_edge e[30];
+        int sites[30][8];
+        random_edges(n, k, d, 77 + (uint64_t)d, e, sites, 30);
+        hs_state *a = hs_state_new(n, d), *b = hs_state_new(n, d);
+        for (int i = 0; i < 30; i++)
+            hs_write_exact(a, sites[i], k, e[i].weight);
+        for (int i = 29; i >= 0; i--)
+            hs_write_exact(b, sites[i], k, e[i].weight);
+        assert_true(max_diff(a, b) < TOL);
+        /* Parameterised cells commute too (they are diagonal). */
+        double theta[4] = {0.3, -1.1, 0.7, 2.0};
+        if (d == 2) {
+            hs_write_qubit(a, sites[0], k, theta, 2);
+            hs_write_qubit(a, sites[1], k, theta, 1);
+            hs_write_qubit(b, sites[1], k, theta, 1);
+            hs_write_qubit(b, sites[0], k, theta, 2);
+        } else {
+            hs_write_qudit(a, sites[0], k, 0.9, 2);
+            hs_write_qudit(a, sites[1], k, -0.4, 1);
+            hs_write_qudit(b, sites[1], k, -0.4, 1);
+            hs_write_qudit(b, sites[0], k, 0.9, 2);
+        }
+        assert_true(max_diff(a, b) < TOL);
+        hs_state_free(a);
+        hs_state_free(b);
+    }
+}
+
+static void test_exact_angles(void **state)
+{
+    (void)state;
+    /* theta_j = pi (-1)^j 2^-k turns G_T(theta) into the C^(k-1)Z of T;
+     * theta = 2 pi / d turns the qudit cell into the exact cell. */
+    for (int k = 1; k <= 4; k++) {
+        double theta[5];
+        for (int j = 0; j <= k; j++)
+            theta[j] = M_PI * (j % 2 ? -1 : 1) * ldexp(1.0, -k);
+        int sites[4] = {1, 2, 4, 5};
+        hs_state *a = hs_state_new(6, 2), *b = hs_state_new(6, 2);
+        hs_write_exact(a, sites, k, 3);
+        hs_write_qubit(b, sites, k, theta, 3);
+        /* phi(c) = pi 2^-k prod_{i in T} (1 - (-1)^z_i) = pi prod z_i exactly:
+         * no global phase to remove. */
+        assert_true(max_diff(a, b) < TOL);
+        hs_state_free(a);
+        hs_state_free(b);
+    }
+    for (int d = 3; d <= 5; d += 2) {
+        int sites[3] = {0, 2, 3};
+        hs_state *a = hs_state_new(4, d), *b = hs_state_new(4, d);
+        hs_write_exact(a, sites, 3, 2);
+        hs_write_qudit(b, sites, 3, 2 * M_PI / d, 2);
+        assert_true(max_diff(a, b) < TOL);
+        hs_state_free(a);
+        hs_state_free(b);
+    }
+}
+
+static void test_deferred_vs_dense(void **state)
+{
+    (void)state;
+    const int cases[][3] = {{2, 6, 3}, {3, 5, 2}, {5, 4, 3}};
+    for (int c = 0; c < 3; c++) {
+        int d = cases[c][0], n = cases[c][1], k = cases[c][2];
+        hs_edge e[12];
+        int sites[12][8];
+        random_edges(n, k, d, 5 + (uint64_t)c, e, sites, 12);
+        dense_state ds;
+        dense_new(&ds, n, d);
+        dense_plus(&ds);
+        for (int i = 0; i < 12; i++) {
+            dense_write(&ds, e[i].mask, e[i].weight);
+            e[i].weight %= d;
+        }
+        hs_state *s = hs_state_new(n, d);
+        hs_write_deferred(s, e, 12, 1);
+        for (size_t z = 0; z < ds.N; z++)
+            assert_true(cabs(ds.psi[z] - s->amp[z]) < TOL);
+        dense_free(&ds);
+        hs_state_free(s);
+    }
+}
+
+static void test_anf_bits(void **state)
+{
+    (void)state;
+    /* f(z) = XOR over odd-weight edges contained in z, directly. */
+    const int sizes[5] = {1, 5, 6, 7, 12};
+    for (int c = 0; c < 5; c++) {
+        int n = sizes[c];
+        hs_edge e[20];
+        int sites[20][8];
+        int k = n < 3 ? n : 3;
+        random_edges(n, k, 2, 99 + (uint64_t)n, e, sites, 20);
+        size_t words = n >= 6 ? (size_t)1 << (n - 6) : 1;
+        uint64_t *bits = calloc(words, sizeof *bits);
+        hs_write_anf_bits(n, e, 20, bits);
+        for (uint64_t z = 0; z < (1ull << n); z++) {
+            int f = 0;
+            for (int i = 0; i < 20; i++)
+                f ^= ((z & e[i].mask) == e[i].mask) & e[i].weight;
+            assert_int_equal((int)(bits[z >> 6] >> (z & 63) & 1), f);
+        }
+        free(bits);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_deferred_equals_cells),
+        cmocka_unit_test(test_writes_commute),
+        cmocka_unit_test(test_exact_angles),
+        cmocka_unit_test(test_deferred_vs_dense),
+        cmocka_unit_test(test_anf_bits),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
