@@ -133,11 +133,34 @@ void hs_seq_free(hs_seq *s)
     memset(s, 0, sizeof *s);
 }
 
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+size_t hs_hsmt_multiplicities(const uint64_t *writes, long ell, uint64_t *rank, long *count)
+{
+    memcpy(rank, writes, (size_t)ell * sizeof *rank);
+    qsort(rank, (size_t)ell, sizeof *rank, cmp_u64);
+    size_t m = 0;
+    for (long t = 0; t < ell;) {
+        long u = t;
+        while (u < ell && rank[u] == rank[t])
+            u++;
+        rank[m] = rank[t];
+        count[m++] = u - t;
+        t = u;
+    }
+    return m;
+}
+
 struct hs_gen {
     hs_hsmt cfg;
     hs_state *st;
-    uint64_t *sorted;             /* [ell] scratch: sorted ranks */
-    hs_edge *edges;               /* [ell] distinct hyperedges, weight mod d */
+    uint64_t *rank;               /* [ell] scratch: distinct hyperedges */
+    long *count;                  /* [ell] scratch: their multiplicities */
+    hs_edge *edges;               /* [ell] those with weight != 0 mod d */
     hs_unitary ub[HS_MAX_BASES];  /* U_b per basis index */
 };
 
@@ -147,7 +170,8 @@ hs_gen *hs_gen_new(const hs_hsmt *cfg)
     g->cfg = *cfg;
     g->st = hs_state_new(cfg->n, cfg->d);
     size_t ell = cfg->ell > 0 ? (size_t)cfg->ell : 1;
-    g->sorted = hs_calloc(ell, sizeof *g->sorted);
+    g->rank = hs_calloc(ell, sizeof *g->rank);
+    g->count = hs_calloc(ell, sizeof *g->count);
     g->edges = hs_calloc(ell, sizeof *g->edges);
     for (int b = 0; b < cfg->nbases; b++)
         g->ub[b] = hs_unitary_basis(cfg->bases[b], cfg->d);
@@ -159,15 +183,10 @@ void hs_gen_free(hs_gen *g)
     if (!g)
         return;
     hs_state_free(g->st);
-    hs_sys_free(g->sorted);
+    hs_sys_free(g->rank);
+    hs_sys_free(g->count);
     hs_sys_free(g->edges);
     hs_sys_free(g);
-}
-
-static int cmp_u64(const void *a, const void *b)
-{
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return (x > y) - (x < y);
 }
 
 void hs_gen_sequence(hs_gen *g, uint64_t index, hs_seq *s)
@@ -182,23 +201,18 @@ void hs_gen_sequence(hs_gen *g, uint64_t index, hs_seq *s)
     hs_rng_init(&rw, c->seed, index, HS_RNG_WRITES);
     for (long t = 0; t < c->ell; t++)
         s->writes[t] = hs_rng_below(&rw, c->M);
-    memcpy(g->sorted, s->writes, (size_t)c->ell * sizeof *g->sorted);
-    qsort(g->sorted, (size_t)c->ell, sizeof *g->sorted, cmp_u64);
+    size_t distinct = hs_hsmt_multiplicities(s->writes, c->ell, g->rank, g->count);
     size_t ne = 0;
-    for (long t = 0; t < c->ell;) {
-        long u = t;
-        while (u < c->ell && g->sorted[u] == g->sorted[t])
-            u++;
-        int w = (int)((u - t) % c->d);
+    for (size_t i = 0; i < distinct; i++) {
+        int w = (int)(g->count[i] % c->d);
         if (w) {
             int sites[HS_MAX_SITES];
-            hs_comb_unrank(g->sorted[t], c->n, c->k, sites);
+            hs_comb_unrank(g->rank[i], c->n, c->k, sites);
             uint64_t mask = 0;
-            for (int i = 0; i < c->k; i++)
-                mask |= 1ull << sites[i];
+            for (int j = 0; j < c->k; j++)
+                mask |= 1ull << sites[j];
             g->edges[ne++] = (hs_edge){mask, w};
         }
-        t = u;
     }
     /* 2. Latent state D_w |+>^n in one write-only pass. */
     hs_write_deferred(g->st, g->edges, ne, 1);

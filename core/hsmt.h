@@ -63,6 +63,12 @@ void hs_gen_free(hs_gen *g);
  * reallocated as needed). */
 void hs_gen_sequence(hs_gen *g, uint64_t index, hs_seq *s);
 
+/* Distinct hyperedges of a write list with their multiplicities (writes
+ * commute, so this is all a state needs of them): fills rank[i] (increasing)
+ * and count[i] for i below the returned number. rank and count have room for
+ * ell entries. */
+size_t hs_hsmt_multiplicities(const uint64_t *writes, long ell, uint64_t *rank, long *count);
+
 /* Token layout (SPEC section 2):
  *   [0, M)                         write tokens W(T), T by colex rank
  *   M                              SEP

@@ -4,7 +4,6 @@
 #include <assert.h>
 #include <math.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "combin.h"
@@ -91,34 +90,26 @@ hs_unitary hs_khrnn_unitary(const hs_khrnn *m, int b)
     return u;
 }
 
-static int cmp_u64(const void *a, const void *b)
-{
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return (x > y) - (x < y);
-}
-
 int hs_khrnn_predict(const hs_khrnn *m, hs_state *st, const hs_seq *s, double *r, double *loglik)
 {
     assert(st->n == m->n && st->d == m->d);
     hs_state_init_plus(st);
     /* Write cells commute: apply each distinct hyperedge once, raised to its
      * multiplicity (not reduced mod d: trained angles are not periodic). */
-    uint64_t *sorted = hs_alloc((s->ell > 0 ? (size_t)s->ell : 1) * sizeof *sorted);
-    memcpy(sorted, s->writes, (size_t)s->ell * sizeof *sorted);
-    qsort(sorted, (size_t)s->ell, sizeof *sorted, cmp_u64);
-    for (long t = 0; t < s->ell;) {
-        long u = t;
-        while (u < s->ell && sorted[u] == sorted[t])
-            u++;
+    size_t cap = s->ell > 0 ? (size_t)s->ell : 1;
+    uint64_t *rank = hs_alloc(cap * sizeof *rank);
+    long *count = hs_alloc(cap * sizeof *count);
+    size_t distinct = hs_hsmt_multiplicities(s->writes, s->ell, rank, count);
+    for (size_t i = 0; i < distinct; i++) {
         int sites[64];
-        hs_comb_unrank(sorted[t], m->n, m->k, sites);
+        hs_comb_unrank(rank[i], m->n, m->k, sites);
         if (m->d == 2)
-            hs_write_qubit(st, sites, m->k, m->theta, u - t);
+            hs_write_qubit(st, sites, m->k, m->theta, count[i]);
         else
-            hs_write_qudit(st, sites, m->k, m->theta[0], u - t);
-        t = u;
+            hs_write_qudit(st, sites, m->k, m->theta[0], count[i]);
     }
-    hs_sys_free(sorted);
+    hs_sys_free(rank);
+    hs_sys_free(count);
 
     double ll = 0;
     for (int t = 0; t < s->q; t++) {
