@@ -166,11 +166,13 @@ static int bench_engine(int argc, char **argv)
 int hs_cmd_bench(int argc, char **argv)
 {
     if (argc < 1 || strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "-h") == 0) {
-        fputs("usage: hypersep bench engine [options]   (hypersep bench engine --help)\n",
+        fputs("usage: hypersep bench engine|baselines [options]   (hypersep bench engine --help)\n",
               argc < 1 ? stderr : stdout);
         return argc < 1 ? HS_EXIT_USAGE : 0;
     }
     if (strcmp(argv[0], "engine") == 0)
         return bench_engine(argc - 1, argv + 1);
-    hs_opts_fail("bench", "unknown benchmark '%s' (allowed: engine)", argv[0]);
+    if (strcmp(argv[0], "baselines") == 0)
+        return hs_cmd_bench_baselines(argc - 1, argv + 1);
+    hs_opts_fail("bench", "unknown benchmark '%s' (allowed: engine, baselines)", argv[0]);
 }

@@ -10,6 +10,9 @@ int hs_cmd_sample(int argc, char **argv);
 int hs_cmd_eval(int argc, char **argv);
 int hs_cmd_info(int argc, char **argv);
 int hs_cmd_bench(int argc, char **argv);
+int hs_cmd_train(int argc, char **argv);
+/* `bench baselines` (cli/cmd_nnbench.c); argv starts after "bench baselines". */
+int hs_cmd_bench_baselines(int argc, char **argv);
 
 /* Builds and validates a task configuration from command-line values
  * (bases: comma-separated names or NULL for the default; q <= 0: q = n).

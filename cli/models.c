@@ -6,6 +6,8 @@
 
 #include "exact.h"
 #include "khrnn.h"
+#include "nn.h"
+#include "nn_model.h"
 #include "presample.h"
 #include "state.h"
 #include "tableau.h"
@@ -32,7 +34,17 @@ int hs_models_open(const char *name, const hs_hsmt *cfg, const hs_model_opts *o,
             return hs_presample_open(cfg, m, err, errlen);
         return hs_tableau_open(cfg, m, err, errlen);
     }
+    /* Trained classical models (baselines/): parameters come from --load. */
+    if (hs_nn_kind_parse(name) > 0) {
+        if (o->params) {
+            snprintf(err, errlen, "--params: model %s takes its parameters from --load FILE (omit --params)",
+                     name);
+            return -1;
+        }
+        return hs_nnmodel_open(name, o->load, cfg, m, err, errlen);
+    }
     snprintf(err, errlen,
-             "--model: '%s' is not a model (allowed: khrnn, exact, presample, tableau)", name);
+             "--model: '%s' is not a model (allowed: khrnn, exact, presample, tableau, lstm, gru, "
+             "transformer)", name);
     return -1;
 }

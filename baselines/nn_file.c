@@ -1,0 +1,283 @@
+/* Saved trained models: serialisation, checksum, atomic write, verified load
+ * (format in nn_file.h). */
+#include "nn_file.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sys.h"
+
+#define MAGIC "HSNNMODL"
+#define HEADER_BYTES 136
+
+uint64_t hs_nnfile_fnv(uint64_t h, const void *p, size_t n)
+{
+    const unsigned char *b = p;
+    for (size_t i = 0; i < n; i++) {
+        h ^= b[i];
+        h *= 0x100000001b3ull;
+    }
+    return h;
+}
+
+static void put_u32(unsigned char *p, uint32_t v)
+{
+    for (int i = 0; i < 4; i++)
+        p[i] = (unsigned char)(v >> (8 * i));
+}
+
+static void put_u64(unsigned char *p, uint64_t v)
+{
+    for (int i = 0; i < 8; i++)
+        p[i] = (unsigned char)(v >> (8 * i));
+}
+
+static uint32_t get_u32(const unsigned char *p)
+{
+    uint32_t v = 0;
+    for (int i = 0; i < 4; i++)
+        v |= (uint32_t)p[i] << (8 * i);
+    return v;
+}
+
+static uint64_t get_u64(const unsigned char *p)
+{
+    uint64_t v = 0;
+    for (int i = 0; i < 8; i++)
+        v |= (uint64_t)p[i] << (8 * i);
+    return v;
+}
+
+struct hs_nnfile_writer {
+    char *path, *tmp;
+    int fd;
+};
+
+hs_nnfile_writer *hs_nnfile_begin(const char *path, char *err, size_t errlen)
+{
+    hs_nnfile_writer *w = hs_calloc(1, sizeof *w);
+    const size_t n = strlen(path);
+    w->path = hs_alloc(n + 1);
+    memcpy(w->path, path, n + 1);
+    /* Temporary name in the same folder, so rename is atomic. */
+    w->tmp = hs_alloc(n + 16);
+    snprintf(w->tmp, n + 16, "%s.tmp.XXXXXX", path);
+    w->fd = mkstemp(w->tmp);
+    if (w->fd < 0) {
+        snprintf(err, errlen, "--save: cannot create '%s': %s (a writable folder is required)", path,
+                 strerror(errno));
+        hs_sys_free(w->tmp);
+        hs_sys_free(w->path);
+        hs_sys_free(w);
+        return NULL;
+    }
+    return w;
+}
+
+static void release(hs_nnfile_writer *w)
+{
+    hs_sys_free(w->tmp);
+    hs_sys_free(w->path);
+    hs_sys_free(w);
+}
+
+void hs_nnfile_abort(hs_nnfile_writer *w)
+{
+    if (!w)
+        return;
+    close(w->fd);
+    unlink(w->tmp);
+    release(w);
+}
+
+static void write_all(hs_nnfile_writer *w, const unsigned char *p, size_t n)
+{
+    while (n > 0) {
+        ssize_t k = write(w->fd, p, n);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0) {
+            int e = errno;
+            unlink(w->tmp);
+            hs_sys_fatal("writing model file '%s': %s", w->tmp, strerror(e));
+        }
+        p += k;
+        n -= (size_t)k;
+    }
+}
+
+void hs_nnfile_commit(hs_nnfile_writer *w, const hs_nn *net, const hs_hsmt *task, uint64_t steps)
+{
+    const size_t rb = sizeof(hs_real), total = HEADER_BYTES + net->nparams * rb + 8;
+    unsigned char *buf = hs_calloc(total, 1), *p = buf;
+    memcpy(p, MAGIC, 8);
+    put_u32(p + 8, HS_NNFILE_VERSION);
+    put_u32(p + 12, (uint32_t)rb);
+    const hs_nn_hparams *hp = &net->hp;
+    const int hv[9] = {hp->kind, hp->vocab, hp->nout, hp->hidden, hp->embed,
+                       hp->d_model, hp->layers, hp->heads, hp->max_t};
+    for (int i = 0; i < 9; i++)
+        put_u32(p + 16 + 4 * i, (uint32_t)hv[i]);
+    const int tv[5] = {task->n, task->k, task->d, task->q, task->nbases};
+    for (int i = 0; i < 5; i++)
+        put_u32(p + 52 + 4 * i, (uint32_t)tv[i]);
+    for (int i = 0; i < HS_MAX_BASES; i++)
+        put_u32(p + 72 + 4 * i, (uint32_t)(i < task->nbases ? task->bases[i] : 0));
+    put_u64(p + 104, (uint64_t)task->ell);
+    put_u64(p + 112, task->seed);
+    put_u64(p + 120, steps);
+    put_u64(p + 128, (uint64_t)net->nparams);
+    p += HEADER_BYTES;
+    for (size_t i = 0; i < net->nparams; i++, p += rb) {
+        if (rb == 4) {
+            uint32_t u;
+            float f = (float)net->params[i];
+            memcpy(&u, &f, 4);
+            put_u32(p, u);
+        } else {
+            uint64_t u;
+            double d = (double)net->params[i];
+            memcpy(&u, &d, 8);
+            put_u64(p, u);
+        }
+    }
+    put_u64(p, hs_nnfile_fnv(HS_NNFILE_FNV_INIT, buf, total - 8));
+    write_all(w, buf, total);
+    hs_sys_free(buf);
+    if (fsync(w->fd) != 0 || close(w->fd) != 0) {
+        int e = errno;
+        unlink(w->tmp);
+        hs_sys_fatal("writing model file '%s': %s", w->tmp, strerror(e));
+    }
+    if (rename(w->tmp, w->path) != 0) {
+        int e = errno;
+        unlink(w->tmp);
+        hs_sys_fatal("renaming '%s' to '%s': %s", w->tmp, w->path, strerror(e));
+    }
+    release(w);
+}
+
+/* Reads the whole file; NULL with a message when it cannot. */
+static unsigned char *slurp(const char *path, size_t *len, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        snprintf(err, errlen, "--load: cannot open '%s': %s", path, strerror(errno));
+        return NULL;
+    }
+    size_t cap = 1 << 16, n = 0;
+    unsigned char *buf = hs_alloc(cap);
+    for (;;) {
+        if (n == cap) {
+            cap *= 2;
+            buf = hs_realloc(buf, cap);
+        }
+        size_t k = fread(buf + n, 1, cap - n, f);
+        n += k;
+        if (k == 0)
+            break;
+    }
+    int bad = ferror(f);
+    fclose(f);
+    if (bad) {
+        snprintf(err, errlen, "--load: cannot read '%s': I/O error", path);
+        hs_sys_free(buf);
+        return NULL;
+    }
+    *len = n;
+    return buf;
+}
+
+hs_nn *hs_nnfile_load(const char *path, hs_hsmt *task, uint64_t *steps, char *err, size_t errlen)
+{
+    size_t len;
+    unsigned char *buf = slurp(path, &len, err, errlen);
+    if (!buf)
+        return NULL;
+    hs_nn *net = NULL;
+    if (len < 8 || memcmp(buf, MAGIC, 8) != 0) {
+        snprintf(err, errlen, "--load: '%s' is not a hypersep model file (no '" MAGIC "' magic)", path);
+        goto out;
+    }
+    if (len < HEADER_BYTES + 8) {
+        snprintf(err, errlen, "--load: '%s' is truncated (%zu bytes, a model file has at least %d)", path,
+                 len, HEADER_BYTES + 8);
+        goto out;
+    }
+    const uint32_t version = get_u32(buf + 8);
+    if (version != HS_NNFILE_VERSION) {
+        snprintf(err, errlen, "--load: '%s' has model format version %u (this build reads version %u)",
+                 path, version, HS_NNFILE_VERSION);
+        goto out;
+    }
+    const uint32_t rb = get_u32(buf + 12);
+    const uint64_t np = get_u64(buf + 128);
+    if ((rb != 4 && rb != 8) || np > (len - HEADER_BYTES - 8) / rb || HEADER_BYTES + np * rb + 8 != len) {
+        snprintf(err, errlen, "--load: '%s' is truncated or corrupted (%zu bytes do not hold its %llu parameters)",
+                 path, len, (unsigned long long)np);
+        goto out;
+    }
+    if (hs_nnfile_fnv(HS_NNFILE_FNV_INIT, buf, len - 8) != get_u64(buf + len - 8)) {
+        snprintf(err, errlen, "--load: '%s' is corrupted (checksum mismatch)", path);
+        goto out;
+    }
+    hs_nn_hparams hp;
+    int *hv[9] = {&hp.kind, &hp.vocab, &hp.nout, &hp.hidden, &hp.embed,
+                  &hp.d_model, &hp.layers, &hp.heads, &hp.max_t};
+    for (int i = 0; i < 9; i++)
+        *hv[i] = (int)get_u32(buf + 16 + 4 * i);
+    char why[256];
+    if (hs_nn_hparams_check(&hp, why, sizeof why) != 0) {
+        snprintf(err, errlen, "--load: '%s' holds invalid hyperparameters (%s)", path, why);
+        goto out;
+    }
+    if (hs_nn_nparams(&hp) != np) {
+        snprintf(err, errlen, "--load: '%s' is inconsistent (%llu parameters, its hyperparameters need %zu)",
+                 path, (unsigned long long)np, hs_nn_nparams(&hp));
+        goto out;
+    }
+    memset(task, 0, sizeof *task);
+    int *tv[5] = {&task->n, &task->k, &task->d, &task->q, &task->nbases};
+    for (int i = 0; i < 5; i++)
+        *tv[i] = (int)get_u32(buf + 52 + 4 * i);
+    if (task->nbases < 1 || task->nbases > HS_MAX_BASES) {
+        snprintf(err, errlen, "--load: '%s' is inconsistent (%d bases)", path, task->nbases);
+        goto out;
+    }
+    for (int i = 0; i < task->nbases; i++)
+        task->bases[i] = (int)(int32_t)get_u32(buf + 72 + 4 * i);
+    task->ell = (long)get_u64(buf + 104);
+    task->seed = get_u64(buf + 112);
+    if (hs_hsmt_validate(task, why, sizeof why) != 0) {
+        snprintf(err, errlen, "--load: '%s' holds an invalid task (%s)", path, why);
+        goto out;
+    }
+    if ((uint64_t)hp.vocab != hs_hsmt_vocab(task) || hp.nout != task->d) {
+        snprintf(err, errlen, "--load: '%s' is inconsistent (a model of %d tokens and %d outputs for a task of "
+                 "%llu tokens and d=%d)", path, hp.vocab, hp.nout, (unsigned long long)hs_hsmt_vocab(task),
+                 task->d);
+        goto out;
+    }
+    *steps = get_u64(buf + 120);
+    net = hs_nn_new(&hp);
+    const unsigned char *p = buf + HEADER_BYTES;
+    for (size_t i = 0; i < np; i++, p += rb) {
+        if (rb == 4) {
+            uint32_t u = get_u32(p);
+            float f;
+            memcpy(&f, &u, 4);
+            net->params[i] = (hs_real)f;
+        } else {
+            uint64_t u = get_u64(p);
+            double d;
+            memcpy(&d, &u, 8);
+            net->params[i] = (hs_real)d;
+        }
+    }
+out:
+    hs_sys_free(buf);
+    return net;
+}

@@ -1,0 +1,47 @@
+/* Saved trained models: a versioned binary file with a checksum, written
+ * atomically. Layout, all integers little-endian:
+ *   0    magic "HSNNMODL"                      8 bytes
+ *   8    format version (1)                    u32
+ *   12   bytes per parameter (4 float, 8 double) u32
+ *   16   kind, vocab, nout, hidden, embed, d_model, layers, heads, max_t   9 x u32
+ *   52   task trained on: n, k, d, q, nbases   5 x u32
+ *   72   bases[8] (codes, unused entries 0)    8 x i32
+ *   104  ell, task seed                        2 x u64
+ *   120  training steps                        u64
+ *   128  parameter count P                     u64
+ *   136  parameters in tensor-table order      P x (4 or 8) bytes, IEEE 754
+ *   end  FNV-1a 64 of every preceding byte     u64
+ * A file whose parameter width differs from the build's is converted on
+ * load. */
+#ifndef HS_NN_FILE_H
+#define HS_NN_FILE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hsmt.h"
+#include "nn.h"
+
+#define HS_NNFILE_VERSION 1u
+
+/* FNV-1a 64 over n bytes, continuing from h (start: HS_NNFILE_FNV_INIT). */
+#define HS_NNFILE_FNV_INIT 0xcbf29ce484222325ull
+uint64_t hs_nnfile_fnv(uint64_t h, const void *p, size_t n);
+
+/* Atomic writer: begin creates a temporary file next to path (so an
+ * unwritable destination is refused before any training); commit writes the
+ * model, fsyncs and renames it over path; abort removes it. */
+typedef struct hs_nnfile_writer hs_nnfile_writer;
+/* NULL with a one-line message when the file cannot be created. */
+hs_nnfile_writer *hs_nnfile_begin(const char *path, char *err, size_t errlen);
+/* I/O failures are fatal (hs_sys_fatal); the temporary file is removed. */
+void hs_nnfile_commit(hs_nnfile_writer *w, const hs_nn *net, const hs_hsmt *task, uint64_t steps);
+void hs_nnfile_abort(hs_nnfile_writer *w);
+
+/* Reads and verifies a model file. Returns the model (parameters loaded) and
+ * its training task and steps, or NULL with a one-line message naming the
+ * file and what is wrong: missing, truncated, not a model file, another
+ * format version, checksum mismatch, inconsistent sizes. */
+hs_nn *hs_nnfile_load(const char *path, hs_hsmt *task, uint64_t *steps, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,201 @@
+/* Shared layers of the trained models: forward and backward passes (see
+ * nn_ops.h for shapes and the accumulate-into-gradients convention). */
+#include "nn_ops.h"
+
+#include <assert.h>
+#include <cblas.h>
+#include <math.h>
+#include <string.h>
+
+void hs_nn_gemm(int tA, int tB, int M, int N, int K, hs_real alpha, const hs_real *A, int lda,
+                const hs_real *B, int ldb, hs_real beta, hs_real *C, int ldc)
+{
+    assert(M > 0 && N > 0 && K > 0);
+#ifdef HS_REAL_DOUBLE
+    cblas_dgemm(CblasRowMajor, tA ? CblasTrans : CblasNoTrans, tB ? CblasTrans : CblasNoTrans, M, N, K,
+                alpha, A, lda, B, ldb, beta, C, ldc);
+#else
+    cblas_sgemm(CblasRowMajor, tA ? CblasTrans : CblasNoTrans, tB ? CblasTrans : CblasNoTrans, M, N, K,
+                alpha, A, lda, B, ldb, beta, C, ldc);
+#endif
+}
+
+void hs_nn_gemm_ref(int tA, int tB, int M, int N, int K, hs_real alpha, const hs_real *A, int lda,
+                    const hs_real *B, int ldb, hs_real beta, hs_real *C, int ldc)
+{
+    for (int i = 0; i < M; i++)
+        for (int j = 0; j < N; j++) {
+            double s = 0;
+            for (int k = 0; k < K; k++) {
+                double a = tA ? A[(size_t)k * lda + i] : A[(size_t)i * lda + k];
+                double b = tB ? B[(size_t)j * ldb + k] : B[(size_t)k * ldb + j];
+                s += a * b;
+            }
+            /* beta = 0 overwrites C (BLAS semantics: C may hold garbage). */
+            double c = beta != 0 ? (double)beta * C[(size_t)i * ldc + j] : 0.0;
+            C[(size_t)i * ldc + j] = (hs_real)(alpha * s + c);
+        }
+}
+
+void hs_nn_linear_forward(hs_real *out, const hs_real *inp, const hs_real *w, const hs_real *b, int N,
+                          int C, int OC)
+{
+    if (b)
+        for (int i = 0; i < N; i++)
+            memcpy(out + (size_t)i * OC, b, (size_t)OC * sizeof *b);
+    hs_nn_gemm(0, 1, N, OC, C, 1, inp, C, w, C, b ? 1 : 0, out, OC);
+}
+
+void hs_nn_linear_backward(hs_real *dinp, hs_real *dw, hs_real *db, const hs_real *dout,
+                           const hs_real *inp, const hs_real *w, int N, int C, int OC)
+{
+    if (dinp)
+        hs_nn_gemm(0, 0, N, C, OC, 1, dout, OC, w, C, 1, dinp, C);
+    hs_nn_gemm(1, 0, OC, C, N, 1, dout, OC, inp, C, 1, dw, C);
+    if (db)
+        for (int i = 0; i < N; i++) {
+            const hs_real *r = dout + (size_t)i * OC;
+            for (int o = 0; o < OC; o++)
+                db[o] += r[o];
+        }
+}
+
+void hs_nn_embed_forward(hs_real *out, const uint32_t *tok, const hs_real *table, const hs_real *pos,
+                         int N, int T, int C)
+{
+    for (int i = 0; i < N; i++) {
+        hs_real *o = out + (size_t)i * C;
+        const hs_real *e = table + (size_t)tok[i] * C;
+        if (pos) {
+            const hs_real *p = pos + (size_t)(i % T) * C;
+            for (int c = 0; c < C; c++)
+                o[c] = e[c] + p[c];
+        } else
+            memcpy(o, e, (size_t)C * sizeof *o);
+    }
+}
+
+void hs_nn_embed_backward(hs_real *dtable, hs_real *dpos, const hs_real *dout, const uint32_t *tok,
+                          int N, int T, int C)
+{
+    for (int i = 0; i < N; i++) {
+        const hs_real *g = dout + (size_t)i * C;
+        hs_real *e = dtable + (size_t)tok[i] * C;
+        for (int c = 0; c < C; c++)
+            e[c] += g[c];
+        if (dpos) {
+            hs_real *p = dpos + (size_t)(i % T) * C;
+            for (int c = 0; c < C; c++)
+                p[c] += g[c];
+        }
+    }
+}
+
+void hs_nn_layernorm_forward(hs_real *out, hs_real *mean, hs_real *rstd, const hs_real *inp,
+                             const hs_real *w, const hs_real *b, int N, int C)
+{
+    for (int i = 0; i < N; i++) {
+        const hs_real *x = inp + (size_t)i * C;
+        /* Two passes in double: the variance of nearly constant rows would
+         * lose every digit in a one-pass E[x^2] - E[x]^2 in float. */
+        double m = 0, v = 0;
+        for (int c = 0; c < C; c++)
+            m += x[c];
+        m /= C;
+        for (int c = 0; c < C; c++)
+            v += (x[c] - m) * (x[c] - m);
+        v /= C;
+        double rs = 1.0 / sqrt(v + HS_NN_LN_EPS);
+        hs_real *o = out + (size_t)i * C;
+        for (int c = 0; c < C; c++)
+            o[c] = (hs_real)((x[c] - m) * rs) * w[c] + b[c];
+        mean[i] = (hs_real)m;
+        rstd[i] = (hs_real)rs;
+    }
+}
+
+void hs_nn_layernorm_backward(hs_real *dinp, hs_real *dw, hs_real *db, const hs_real *dout,
+                              const hs_real *inp, const hs_real *w, const hs_real *mean,
+                              const hs_real *rstd, int N, int C)
+{
+    for (int i = 0; i < N; i++) {
+        const hs_real *x = inp + (size_t)i * C, *g = dout + (size_t)i * C;
+        hs_real *dx = dinp + (size_t)i * C;
+        const hs_real m = mean[i], rs = rstd[i];
+        /* d/dx of (x - mean) rstd: the gradient minus its mean and minus its
+         * projection on the normalised row. */
+        double gm = 0, gn = 0;
+        for (int c = 0; c < C; c++) {
+            hs_real nrm = (x[c] - m) * rs, dn = w[c] * g[c];
+            gm += dn;
+            gn += dn * nrm;
+        }
+        const hs_real gmean = (hs_real)(gm / C), gnorm = (hs_real)(gn / C);
+        for (int c = 0; c < C; c++) {
+            hs_real nrm = (x[c] - m) * rs, dn = w[c] * g[c];
+            db[c] += g[c];
+            dw[c] += nrm * g[c];
+            dx[c] += (dn - gmean - nrm * gnorm) * rs;
+        }
+    }
+}
+
+void hs_nn_gelu_forward(hs_real *out, const hs_real *inp, size_t n)
+{
+    const hs_real r2 = (hs_real)0.70710678118654752440;
+    for (size_t i = 0; i < n; i++)
+        out[i] = (hs_real)0.5 * inp[i] * ((hs_real)1 + hs_erf(inp[i] * r2));
+}
+
+void hs_nn_gelu_backward(hs_real *dinp, const hs_real *inp, const hs_real *dout, size_t n)
+{
+    /* d/dx x Phi(x) = Phi(x) + x phi(x). */
+    const hs_real r2 = (hs_real)0.70710678118654752440, rpi = (hs_real)0.39894228040143267794;
+    for (size_t i = 0; i < n; i++) {
+        hs_real x = inp[i];
+        hs_real cdf = (hs_real)0.5 * ((hs_real)1 + hs_erf(x * r2));
+        hs_real pdf = rpi * hs_exp((hs_real)-0.5 * x * x);
+        dinp[i] += (cdf + x * pdf) * dout[i];
+    }
+}
+
+void hs_nn_residual_forward(hs_real *out, const hs_real *a, const hs_real *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        out[i] = a[i] + b[i];
+}
+
+void hs_nn_add(hs_real *acc, const hs_real *x, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        acc[i] += x[i];
+}
+
+double hs_nn_xent_forward(hs_real *probs, const hs_real *logits, const int *target, int N, int d)
+{
+    double loss = 0;
+    for (int i = 0; i < N; i++) {
+        const hs_real *z = logits + (size_t)i * d;
+        hs_real *p = probs + (size_t)i * d;
+        hs_real mx = z[0];
+        for (int o = 1; o < d; o++)
+            mx = z[o] > mx ? z[o] : mx;
+        double sum = 0;
+        for (int o = 0; o < d; o++)
+            sum += (double)hs_exp(z[o] - mx);
+        for (int o = 0; o < d; o++)
+            p[o] = (hs_real)(hs_exp(z[o] - mx) / sum);
+        assert(target[i] >= 0 && target[i] < d);
+        /* -ln softmax from the logits, not from a rounded probability. */
+        loss += log(sum) - (double)(z[target[i]] - mx);
+    }
+    return loss;
+}
+
+void hs_nn_xent_backward(hs_real *dlogits, const hs_real *probs, const int *target, int N, int d,
+                         hs_real scale)
+{
+    for (int i = 0; i < N; i++)
+        for (int o = 0; o < d; o++)
+            dlogits[(size_t)i * d + o] = scale * (probs[(size_t)i * d + o] - (o == target[i]));
+}
