@@ -5,7 +5,10 @@
 #include <string.h>
 
 #include "cmds.h"
+#include "comm.h"
 #include "dataset.h"
+#include "dgen.h"
+#include "dsize.h"
 #include "opts.h"
 #include "outfile.h"
 #include "state.h"
@@ -15,7 +18,9 @@ static const char usage[] =
     "usage: hypersep sample --n N --k K --ell L [--d D] [--bases LIST] [--queries Q]\n"
     "                       [--count C] [--first I] [--seed S] [--out FILE]\n"
     "Draws C sequences of HSMT(ell, n, k; d, bases, q), indices I..I+C-1, with\n"
-    "their exact conditional probabilities, as TSV (docs/formats.md).\n"
+    "their exact conditional probabilities, as TSV (docs/formats.md). Qubits use\n"
+    "the sharded engine (dist/): under mpirun/srun the state is split over the\n"
+    "ranks (a power of two) and the output is the same for every rank count.\n"
     "  --n N        sites, 1..62 (the state needs d^n * 16 bytes)\n"
     "  --k K        hyperedge order, 1..n\n"
     "  --ell L      writes per sequence, >= 0\n"
@@ -102,28 +107,47 @@ int hs_cmd_sample(int argc, char **argv)
         hs_opts_fail("sample", "--n, --k and --ell are required (see hypersep sample --help)");
     hs_hsmt cfg;
     hs_cli_task("sample", n, k, ell, d, bases, q, seed, &cfg);
-    hs_cli_check_fit("sample", cfg.n, cfg.d);
+    /* Qubits: the sharded engine (dist/), with or without MPI, so the output
+     * is byte-identical for every rank count. Qudits: the serial engine, on
+     * rank 0 alone under MPI. */
+    const int sharded = cfg.d == 2;
+    if (sharded) {
+        hs_dsize_require_fit("sample", cfg.n, NULL);
+    } else {
+        if (hs_comm_rank() != 0)
+            return 0;
+        if (hs_comm_size() > 1)
+            fprintf(stderr, "sample: d=%d runs on rank 0 alone (the sharded engine holds qubits)\n", cfg.d);
+        hs_cli_check_fit("sample", cfg.n, cfg.d);
+    }
 
-    FILE *f = hs_out_open("sample", out);
-    hs_gen *g = hs_gen_new(&cfg);
+    /* Only rank 0 writes. */
+    FILE *f = hs_comm_rank() == 0 ? hs_out_open("sample", out) : NULL;
+    hs_gen *g = sharded ? NULL : hs_gen_new(&cfg);
+    hs_dgen *dg = sharded ? hs_dgen_new(&cfg, NULL) : NULL;
     hs_seq s = {0};
-    if (hs_dataset_write_header(f, &cfg) != 0)
+    if (f && hs_dataset_write_header(f, &cfg) != 0)
         hs_sys_fatal("writing output: I/O error");
     double t0 = hs_sys_now(), last = t0;
     for (long i = 0; i < count; i++) {
-        hs_gen_sequence(g, first + (uint64_t)i, &s);
-        if (hs_dataset_write_seq(f, &cfg, &s) != 0)
+        if (dg)
+            hs_dgen_sequence(dg, first + (uint64_t)i, &s);
+        else
+            hs_gen_sequence(g, first + (uint64_t)i, &s);
+        if (f && hs_dataset_write_seq(f, &cfg, &s) != 0)
             hs_sys_fatal("writing output: I/O error");
         double now = hs_sys_now();
-        if (now - last > 2.0) {
+        if (f && now - last > 2.0) {
             double eta = (now - t0) / (double)(i + 1) * (double)(count - i - 1);
             fprintf(stderr, "sample: %ld/%ld sequences, %.0f s elapsed, ETA %.0f s\n", i + 1, count,
                     now - t0, eta);
             last = now;
         }
     }
-    hs_out_commit(f);
+    if (f)
+        hs_out_commit(f);
     hs_seq_free(&s);
     hs_gen_free(g);
+    hs_dgen_free(dg);
     return 0;
 }

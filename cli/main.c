@@ -3,6 +3,8 @@
 #include <string.h>
 
 #include "cmds.h"
+#include "comm.h"
+#include "suite.h"
 #include "sys.h"
 
 static const char usage[] =
@@ -12,10 +14,15 @@ static const char usage[] =
     "  sample   draw HSMT sequences with exact conditional probabilities (TSV)\n"
     "  eval     score a model on a dataset file (key=value metrics)\n"
     "  info     sizes of a configuration: hyperedges, memories, state bytes\n"
-    "  bench    benchmarks: `bench engine` (CSV)\n"
-    "  version  print version and git revision\n";
+    "  train    train a classical model (lstm, gru, transformer) on fresh sequences\n"
+    "  bench    benchmarks: `bench engine`, `bench baselines` (CSV)\n"
+    "  suite    measurement suites: `suite engine` (CSV appended to a results folder)\n"
+    "  version  print version and git revision\n"
+    "\n"
+    "Under mpirun or srun, `sample` (qubits) and `suite engine` shard the state over\n"
+    "the ranks (a power of two); other commands run on rank 0. Rank 0 writes output.\n";
 
-int main(int argc, char **argv)
+static int dispatch(int argc, char **argv)
 {
     if (argc < 2) {
         fputs(usage, stderr);
@@ -38,10 +45,24 @@ int main(int argc, char **argv)
         {"eval", hs_cmd_eval},
         {"info", hs_cmd_info},
         {"bench", hs_cmd_bench},
+        {"train", hs_cmd_train},
+        {"suite", hs_cmd_suite},
     };
     for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
         if (strcmp(cmd, table[i].name) == 0)
             return table[i].fn(argc - 2, argv + 2);
-    fprintf(stderr, "hypersep: unknown command '%s' (allowed: sample, eval, info, bench, version)\n", cmd);
+    fprintf(stderr, "hypersep: unknown command '%s' (allowed: sample, eval, info, train, bench, suite, version)\n", cmd);
     return HS_EXIT_USAGE;
+}
+
+int main(int argc, char **argv)
+{
+    hs_comm_init(&argc, &argv);
+    /* Under MPI the commands that shard the engine run on every rank; the
+     * others run on rank 0 while the rest wait in hs_comm_finalize. */
+    int rc = 0;
+    if (hs_comm_rank() == 0 || (argc > 1 && (strcmp(argv[1], "sample") == 0 || strcmp(argv[1], "suite") == 0)))
+        rc = dispatch(argc, argv);
+    hs_comm_finalize();
+    return rc;
 }

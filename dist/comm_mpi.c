@@ -1,0 +1,133 @@
+/* The process group over MPI (comm.h): start-up only under a launcher, an
+ * abort hook so a fatal error on one rank cannot leave the others waiting,
+ * and the handful of collectives and exchanges the distributed engine uses. */
+#include "comm.h"
+
+#include <assert.h>
+#include <mpi.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sys.h"
+
+static int started;      /* MPI_Init called by hs_comm_init */
+static int rank, size = 1, node_ranks = 1;
+
+/* hs_sys_fatal on one rank: the others may be blocked in a collective, so
+ * only MPI_Abort (which kills every rank) is safe; mpirun then exits with
+ * `status`. */
+static void abort_hook(int status)
+{
+    fflush(stderr);
+    MPI_Abort(MPI_COMM_WORLD, status);
+    exit(status);
+}
+
+static int launched(void)
+{
+    const char *force = getenv("HYPERSEP_MPI");
+    if (force && *force)
+        return strcmp(force, "0") != 0;
+    static const char *vars[] = {"OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_RANK", "PMI_SIZE"};
+    for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++)
+        if (getenv(vars[i]))
+            return 1;
+    return 0;
+}
+
+void hs_comm_init(int *argc, char ***argv)
+{
+    if (!launched())
+        return;
+    /* Only the thread that called MPI_Init calls MPI; OpenMP regions never do. */
+    int provided;
+    if (MPI_Init_thread(argc, argv, MPI_THREAD_FUNNELED, &provided) != MPI_SUCCESS)
+        hs_sys_fatal("MPI_Init_thread failed");
+    started = 1;
+    MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_ARE_FATAL);
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+    MPI_Comm_size(MPI_COMM_WORLD, &size);
+    MPI_Comm node;
+    MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node);
+    MPI_Comm_size(node, &node_ranks);
+    MPI_Comm_free(&node);
+    hs_sys_set_abort_hook(abort_hook);
+}
+
+void hs_comm_finalize(void)
+{
+    if (!started)
+        return;
+    hs_sys_set_abort_hook(NULL);
+    MPI_Finalize();
+    started = 0;
+}
+
+int hs_comm_mpi(void) { return started; }
+int hs_comm_rank(void) { return rank; }
+int hs_comm_size(void) { return size; }
+int hs_comm_node_ranks(void) { return node_ranks; }
+const char *hs_comm_kind(void) { return started ? "mpi" : "none"; }
+
+_Noreturn void hs_comm_exit_all(int status, const char *msg)
+{
+    if (rank == 0 && msg)
+        fprintf(stderr, "%s\n", msg);
+    fflush(stdout);
+    fflush(stderr);
+    hs_comm_finalize();
+    exit(status);
+}
+
+void hs_comm_barrier(void)
+{
+    if (started)
+        MPI_Barrier(MPI_COMM_WORLD);
+}
+
+void hs_comm_allgather(const double *send, int count, double *recv)
+{
+    if (!started) {
+        memcpy(recv, send, (size_t)count * sizeof *send);
+        return;
+    }
+    MPI_Allgather(send, count, MPI_DOUBLE, recv, count, MPI_DOUBLE, MPI_COMM_WORLD);
+}
+
+static void allreduce(double *v, int count, MPI_Op op)
+{
+    if (started)
+        MPI_Allreduce(MPI_IN_PLACE, v, count, MPI_DOUBLE, op, MPI_COMM_WORLD);
+}
+
+void hs_comm_max(double *v, int count) { allreduce(v, count, MPI_MAX); }
+void hs_comm_min(double *v, int count) { allreduce(v, count, MPI_MIN); }
+void hs_comm_sum(double *v, int count) { allreduce(v, count, MPI_SUM); }
+
+void hs_comm_bcast(void *buf, size_t bytes, int root)
+{
+    if (!started)
+        return;
+    assert(bytes <= (size_t)INT32_MAX);
+    MPI_Bcast(buf, (int)bytes, MPI_BYTE, root, MPI_COMM_WORLD);
+}
+
+void hs_comm_sendrecv(const hs_amp *send, hs_amp *recv, size_t count, int peer, int tag)
+{
+    assert(started && count <= HS_COMM_MAX_MSG && peer != rank);
+    MPI_Sendrecv(send, (int)count, MPI_C_DOUBLE_COMPLEX, peer, tag, recv, (int)count,
+                 MPI_C_DOUBLE_COMPLEX, peer, tag, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+}
+
+void hs_comm_send(const hs_amp *buf, size_t count, int peer, int tag)
+{
+    assert(started && count <= HS_COMM_MAX_MSG && peer != rank);
+    MPI_Send(buf, (int)count, MPI_C_DOUBLE_COMPLEX, peer, tag, MPI_COMM_WORLD);
+}
+
+void hs_comm_recv(hs_amp *buf, size_t count, int peer, int tag)
+{
+    assert(started && count <= HS_COMM_MAX_MSG && peer != rank);
+    MPI_Recv(buf, (int)count, MPI_C_DOUBLE_COMPLEX, peer, tag, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+}

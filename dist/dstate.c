@@ -1,0 +1,502 @@
+/* The sharded qubit state: layout bookkeeping, writes, and the query cell
+ * with its pairwise exchange (see dstate.h for the design; sizes: dsize.c). */
+#include "dstate.h"
+
+#include <assert.h>
+#include <math.h>
+#include <string.h>
+
+#include "comm.h"
+#include "dsize.h"
+#include "sum.h"
+#include "sys.h"
+
+/* Tags: exchange chunks use c mod EXCH_TAGS, the merge of two slices the next. */
+#define EXCH_TAGS 32767
+#define MERGE_TAG EXCH_TAGS
+
+/* Outputs per parallel task of the compaction pass (smaller waves run on
+ * one thread). */
+#define CHUNK_OUT 16384
+
+static int active(const hs_dstate *s) { return s->lrank < (1 << s->p_act); }
+
+hs_dstate *hs_dstate_new(int n, const hs_dstate_opts *o)
+{
+    assert(n >= 1 && n <= 59);
+    hs_dstate *s = hs_calloc(1, sizeof *s);
+    s->n = n;
+    s->nranks = hs_comm_size();
+    s->me = hs_comm_rank();
+    assert((s->nranks & (s->nranks - 1)) == 0 && (uint64_t)s->nranks <= (uint64_t)1 << n);
+    s->block = hs_dsize_block(o);
+    s->chunk = hs_dsize_chunk(o, s->block);
+    s->cap = (size_t)hs_dsize_cap(n, s->nranks, s->block);
+    s->mpi_of_log = hs_calloc((size_t)s->nranks, sizeof *s->mpi_of_log);
+    s->amp = hs_alloc(s->cap * sizeof *s->amp);
+    s->spare = s->nranks > 1 ? hs_alloc((size_t)hs_dsize_spare(s->cap, s->nranks, s->chunk) * sizeof *s->spare) : NULL;
+    size_t nviews = s->cap / 2 > s->chunk ? s->cap / 2 / s->chunk : 1;
+    s->view0 = hs_calloc(nviews, sizeof *s->view0);
+    s->view1 = hs_calloc(nviews, sizeof *s->view1);
+    hs_dstate_init_plus(s);
+    return s;
+}
+
+void hs_dstate_free(hs_dstate *s)
+{
+    if (!s)
+        return;
+    hs_sys_free(s->amp);
+    hs_sys_free(s->spare);
+    hs_sys_free(s->view0);
+    hs_sys_free(s->view1);
+    hs_sys_free(s->mpi_of_log);
+    hs_sys_free(s);
+}
+
+void hs_dstate_reset(hs_dstate *s, const int *order)
+{
+    s->n_act = s->n;
+    s->p_act = hs_dsize_start_p(s->n, s->nranks, s->block);
+    s->n_loc = s->n - s->p_act;
+    for (int l = 0; l < s->nranks; l++)
+        s->mpi_of_log[l] = l;
+    s->lrank = s->me;
+    s->len = active(s) ? (size_t)1 << s->n_loc : 0;
+    s->q_pos = -1;
+    for (int i = 0; i < s->n; i++)
+        s->pos_of_site[i] = -1;
+    for (int pos = 0; pos < s->n; pos++) {
+        int site = order ? order[pos] : pos;
+        assert(site >= 0 && site < s->n && s->pos_of_site[site] < 0);
+        s->site_at_pos[pos] = site;
+        s->pos_of_site[site] = pos;
+    }
+}
+
+void hs_dstate_init_plus(hs_dstate *s)
+{
+    hs_dstate_reset(s, NULL);
+    s->broken = 0;
+    const double a = 1.0 / sqrt((double)((uint64_t)1 << s->n));
+    hs_amp *amp = s->amp;
+    const size_t len = s->len;
+#pragma omp parallel for schedule(static)
+    for (size_t i = 0; i < len; i++)
+        amp[i] = a;
+}
+
+void hs_dstate_write_exact(hs_dstate *s, const int *sites, int k, long power)
+{
+    assert(!s->broken && s->q_pos < 0);
+    if (((power % 2) + 2) % 2 == 0 || !active(s))
+        return;
+    uint64_t lmask = 0, gmask = 0;
+    for (int i = 0; i < k; i++) {
+        int pos = s->pos_of_site[sites[i]];
+        assert(pos >= 0);
+        if (pos < s->n_loc)
+            lmask |= 1ull << pos;
+        else
+            gmask |= 1ull << (pos - s->n_loc);
+    }
+    if (((uint64_t)s->lrank & gmask) != gmask)
+        return;
+    hs_amp *amp = s->amp;
+    const size_t len = s->len;
+#pragma omp parallel for schedule(static)
+    for (size_t z = 0; z < len; z++)
+        if ((z & lmask) == lmask)
+            amp[z] = -amp[z];
+}
+
+void hs_dstate_write_deferred(hs_dstate *s, const hs_edge *e, size_t ne, int from_plus)
+{
+    assert(s->n_act == s->n && s->q_pos < 0 && (from_plus || !s->broken));
+    s->broken = 0;
+    if (!active(s))
+        return;
+    /* f(hi, lo) = XOR of the odd edges S with S_hi within hi and S_lo within
+     * lo: the ANF transform over the local bits of the coefficients whose
+     * rank part lies inside this rank's bits. */
+    const uint64_t lowm = ((uint64_t)1 << s->n_loc) - 1, hi = (uint64_t)s->lrank;
+    hs_edge *le = hs_alloc((ne ? ne : 1) * sizeof *le);
+    size_t m = 0;
+    for (size_t i = 0; i < ne; i++) {
+        if (!(e[i].weight & 1))
+            continue;
+        uint64_t pm = 0;
+        for (uint64_t rest = e[i].mask; rest; rest &= rest - 1)
+            pm |= 1ull << s->pos_of_site[__builtin_ctzll(rest)];
+        if (((pm >> s->n_loc) & ~hi) == 0)
+            le[m++] = (hs_edge){pm & lowm, 1};
+    }
+    const size_t words = s->n_loc >= 6 ? (size_t)1 << (s->n_loc - 6) : 1;
+    uint64_t *bits = hs_alloc(words * sizeof *bits);
+    hs_write_anf_bits(s->n_loc, le, m, bits);
+    hs_sys_free(le);
+    /* The phase bit goes into the IEEE sign bits, as in core/write.c. */
+    const size_t len = s->len;
+    if (from_plus) {
+        const double a = 1.0 / sqrt((double)((uint64_t)1 << s->n));
+        uint64_t abits;
+        memcpy(&abits, &a, sizeof abits);
+        double *re = (double *)s->amp;
+#pragma omp parallel for schedule(static)
+        for (size_t z = 0; z < len; z++) {
+            uint64_t v = abits ^ (((bits[z >> 6] >> (z & 63)) & 1) << 63);
+            memcpy(&re[2 * z], &v, sizeof v);
+            re[2 * z + 1] = 0.0;
+        }
+    } else {
+        uint64_t *w = (uint64_t *)s->amp;
+#pragma omp parallel for schedule(static)
+        for (size_t z = 0; z < len; z++) {
+            uint64_t flip = ((bits[z >> 6] >> (z & 63)) & 1) << 63;
+            w[2 * z] ^= flip;
+            w[2 * z + 1] ^= flip;
+        }
+    }
+    hs_sys_free(bits);
+}
+
+static unsigned relabel_one(unsigned l, int j);
+
+/* Gathers every rank's w tree roots and combines those of the active ranks
+ * by the fixed tree in the order of the pair ranges they cover: logical rank
+ * order, or for a query on rank bit j >= 0 the order after the re-map that
+ * the collapse will make (relabel). A power-of-two count of equal
+ * power-of-two shares, so the result is the single-rank tree's. */
+static void combine_roots(const hs_dstate *s, const double *root, int w, int j, double *out)
+{
+    double *all = hs_alloc((size_t)s->nranks * (size_t)w * sizeof *all);
+    hs_comm_allgather(root, w, all);
+    const int pa = 1 << s->p_act;
+    double *part = hs_alloc((size_t)pa * (size_t)w * sizeof *part);
+    for (int l = 0; l < pa; l++) {
+        size_t at = j < 0 ? (size_t)l : relabel_one((unsigned)l, j);
+        memcpy(part + at * (size_t)w, all + (size_t)s->mpi_of_log[l] * (size_t)w, (size_t)w * sizeof *part);
+    }
+    hs_sum_tree(part, (size_t)pa, w, out);
+    hs_sys_free(part);
+    hs_sys_free(all);
+}
+
+double hs_dstate_norm2(const hs_dstate *s)
+{
+    assert(!s->broken);
+    double root = 0, total;
+    if (active(s)) {
+        const size_t B = s->block, len = s->len, nb = (len + B - 1) / B;
+        double *part = hs_alloc(nb * sizeof *part);
+        const hs_amp *amp = s->amp;
+#pragma omp parallel for schedule(static)
+        for (size_t b = 0; b < nb; b++) {
+            double acc[4] = {0, 0, 0, 0};
+            size_t end = (b + 1) * B < len ? (b + 1) * B : len;
+            for (size_t i = b * B; i < end; i++) {
+                double re = creal(amp[i]), im = cimag(amp[i]);
+                acc[i & 3] += re * re + im * im;
+            }
+            part[b] = (acc[0] + acc[1]) + (acc[2] + acc[3]);
+        }
+        hs_sum_tree(part, nb, 1, &root);
+        hs_sys_free(part);
+    }
+    combine_roots(s, &root, 1, -1, &total);
+    return total;
+}
+
+int hs_dstate_is_global(const hs_dstate *s, int site)
+{
+    assert(site >= 0 && site < s->n && s->pos_of_site[site] >= 0);
+    return s->pos_of_site[site] >= s->n_loc;
+}
+
+/* Adds the pair (psi0, psi1) to the four reduced-density-matrix sums of
+ * accumulator l (core/state.c, qubit_rho). */
+#define RHO_ADD(a, l, p0, p1)                                                      \
+    do {                                                                           \
+        double x0 = creal(p0), y0 = cimag(p0), x1 = creal(p1), y1 = cimag(p1);     \
+        a[0][l] += x0 * x0 + y0 * y0;                                              \
+        a[1][l] += x1 * x1 + y1 * y1;                                              \
+        a[2][l] += x0 * x1 + y0 * y1;                                              \
+        a[3][l] += y0 * x1 - x0 * y1;                                              \
+    } while (0)
+
+static void block_out(double a[4][4], double *o)
+{
+    for (int j = 0; j < 4; j++)
+        o[j] = (a[j][0] + a[j][1]) + (a[j][2] + a[j][3]);
+}
+
+/* Tree root of this rank's sums rho00, rho11, Re rho01, Im rho01 for the
+ * local position q: pair r is the local index with bit q removed. */
+static void rho_local(const hs_dstate *s, int q, double root[4])
+{
+    const size_t pairs = s->len / 2, bit = (size_t)1 << q, low = bit - 1, B = s->block;
+    const size_t nb = (pairs + B - 1) / B;
+    double *part = hs_alloc(nb * 4 * sizeof *part);
+    const hs_amp *amp = s->amp;
+#pragma omp parallel for schedule(static)
+    for (size_t b = 0; b < nb; b++) {
+        double a[4][4] = {{0}};
+        size_t end = (b + 1) * B < pairs ? (b + 1) * B : pairs;
+        for (size_t r = b * B; r < end; r++) {
+            size_t i0 = ((r & ~low) << 1) | (r & low);
+            RHO_ADD(a, r & 3, amp[i0], amp[i0 | bit]);
+        }
+        block_out(a, part + 4 * b);
+    }
+    hs_sum_tree(part, nb, 4, root);
+    hs_sys_free(part);
+}
+
+/* The same after an exchange: pair r is in chunk r / C of both views. */
+static void rho_views(const hs_dstate *s, double root[4])
+{
+    const size_t pairs = s->len / 2, B = s->block, C = s->chunk < pairs ? s->chunk : pairs;
+    const size_t nb = pairs / B;
+    double *part = hs_alloc(nb * 4 * sizeof *part);
+#pragma omp parallel for schedule(static)
+    for (size_t b = 0; b < nb; b++) {
+        double a[4][4] = {{0}};
+        const size_t r0 = b * B, c = r0 / C, off = r0 % C;
+        const hs_amp *p0 = s->view0[c] + off, *p1 = s->view1[c] + off;
+        for (size_t i = 0; i < B; i++)
+            RHO_ADD(a, i & 3, p0[i], p1[i]);
+        block_out(a, part + 4 * b);
+    }
+    hs_sum_tree(part, nb, 4, root);
+    hs_sys_free(part);
+}
+
+/* Pairwise exchange for a query on rank bit j. This rank keeps the half of
+ * its local indices whose top bit equals its own bit j and swaps the other
+ * half with the partner, chunk by chunk. Chunk c is received into the place
+ * freed by chunk c - 1 (chunk 0 into the spare), so nothing is copied twice;
+ * view0 and view1 then point at chunk c of psi(measured bit 0 / 1). */
+static void exchange(hs_dstate *s, int j)
+{
+    const size_t half = s->len / 2, C = s->chunk < half ? s->chunk : half, nch = half / C;
+    const int mine = (s->lrank >> j) & 1, peer = s->mpi_of_log[s->lrank ^ (1 << j)];
+    /* Bit j = 0 holds psi(bit 0) for all local indices and gives away the
+     * upper half of them; bit j = 1 holds psi(bit 1) and gives the lower. */
+    hs_amp *give = mine ? s->amp : s->amp + half;
+    hs_amp *keep = mine ? s->amp + half : s->amp;
+    hs_amp **got_view = mine ? s->view0 : s->view1, **kept_view = mine ? s->view1 : s->view0;
+    double t0 = hs_sys_now();
+    for (size_t c = 0; c < nch; c++) {
+        hs_amp *dst = c ? give + (c - 1) * C : s->spare;
+        hs_comm_sendrecv(give + c * C, dst, C, peer, (int)(c % EXCH_TAGS));
+        got_view[c] = dst;
+        kept_view[c] = keep + c * C;
+    }
+    s->last_seconds = hs_sys_now() - t0;
+    s->last_bytes = (double)half * sizeof(hs_amp);
+    s->total_seconds += s->last_seconds;
+    s->total_bytes += s->last_bytes;
+}
+
+void hs_dstate_probs(hs_dstate *s, int site, const hs_unitary *u, double *p)
+{
+    assert(!s->broken && s->q_pos < 0 && u->kind == HS_U_MATRIX);
+    assert(site >= 0 && site < s->n && s->pos_of_site[site] >= 0);
+    const int pos = s->pos_of_site[site];
+    double root[4] = {0, 0, 0, 0}, rho[4];
+    s->q_u = *u;
+    s->last_bytes = s->last_seconds = 0;
+    if (pos < s->n_loc) {
+        s->q_pos = pos;
+        s->q_bit = -1;
+        if (active(s))
+            rho_local(s, pos, root);
+    } else {
+        s->q_pos = s->n_loc - 1;
+        s->q_bit = pos - s->n_loc;
+        if (active(s)) {
+            exchange(s, s->q_bit);
+            rho_views(s, root);
+        }
+    }
+    combine_roots(s, root, 4, s->q_bit, rho);
+    /* Outcome weights as in core/state.c. */
+    hs_amp r01 = rho[2] + I * rho[3];
+    for (int o = 0; o < 2; o++) {
+        hs_amp v0 = u->m[2 * o], v1 = u->m[2 * o + 1];
+        double w = creal(v0 * conj(v0)) * rho[0] + creal(v1 * conj(v1)) * rho[1] +
+                   2.0 * creal(v0 * conj(v1) * r01);
+        s->q_raw[o] = w > 0 ? w : 0;
+    }
+    double total = s->q_raw[0] + s->q_raw[1];
+    assert(total > 0);
+    for (int o = 0; o < 2; o++)
+        p[o] = s->q_raw[o] / total;
+}
+
+/* o[i] = v0 x0[i] + v1 x1[i] for i < m; o may be x0 (element-wise in place). */
+static void combine(hs_amp *o, const hs_amp *x0, const hs_amp *x1, size_t m, hs_amp v0, hs_amp v1)
+{
+    for (size_t i = 0; i < m; i++)
+        o[i] = v0 * x0[i] + v1 * x1[i];
+}
+
+/* Outputs [t0, t1) of the compaction below, all in one wave. Outputs come in
+ * rows of S = 2^q contiguous amplitudes, row h made of input rows 2h and
+ * 2h + 1; short rows go element by element. */
+static void compact_range(hs_amp *a, size_t t0, size_t t1, size_t S, hs_amp v0, hs_amp v1)
+{
+    if (S < 64) {
+        const size_t low = S - 1;
+        for (size_t t = t0; t < t1; t++) {
+            size_t i0 = ((t & ~low) << 1) | (t & low);
+            a[t] = v0 * a[i0] + v1 * a[i0 + S];
+        }
+        return;
+    }
+    for (size_t t = t0; t < t1;) {
+        const size_t h = t / S, off = t % S, m = S - off < t1 - t ? S - off : t1 - t;
+        combine(a + t, a + 2 * h * S + off, a + 2 * h * S + S + off, m, v0, v1);
+        t += m;
+    }
+}
+
+/* out[t] = v0 a[i0(t)] + v1 a[i0(t) + S], i0(t) = t with a 0 bit inserted at
+ * q, written over a[t] for t < len / 2 (compaction). Outputs t in
+ * [2^(w-1) S, 2^w S) read [2^w S, 2^(w+1) S): each such wave reads only what
+ * no earlier wave wrote and writes only what earlier waves read, so waves run
+ * one after another, each split into chunks across threads. Wave 0 (t < S)
+ * reads a[t] and a[t + S] and writes a[t]: element-wise in place. */
+static void collapse_local(hs_dstate *s, int q, hs_amp v0, hs_amp v1)
+{
+    hs_amp *a = s->amp;
+    const size_t half = s->len / 2, S = (size_t)1 << q;
+    size_t lo = 0, hi = S < half ? S : half;
+    while (lo < hi) {
+        const size_t nch = (hi - lo + CHUNK_OUT - 1) / CHUNK_OUT;
+#pragma omp parallel for schedule(static) if (nch > 1)
+        for (size_t c = 0; c < nch; c++) {
+            const size_t t0 = lo + c * CHUNK_OUT, t1 = t0 + CHUNK_OUT < hi ? t0 + CHUNK_OUT : hi;
+            compact_range(a, t0, t1, S, v0, v1);
+        }
+        lo = hi;
+        hi = 2 * hi < half ? 2 * hi : half;
+    }
+}
+
+/* out[r] = v0 psi0(r) + v1 psi1(r) into a[r], r < len / 2, chunk by chunk
+ * through the views. Where this rank gave away its lower half, a[c C ..]
+ * holds the received psi0 of chunk c + 1: chunks then go downwards. */
+static void collapse_views(hs_dstate *s, hs_amp v0, hs_amp v1, int downwards)
+{
+    const size_t half = s->len / 2, C = s->chunk < half ? s->chunk : half, nch = half / C;
+    for (size_t k = 0; k < nch; k++) {
+        const size_t c = downwards ? nch - 1 - k : k;
+        const hs_amp *p0 = s->view0[c], *p1 = s->view1[c];
+        hs_amp *out = s->amp + c * C;
+#pragma omp parallel for schedule(static)
+        for (size_t i = 0; i < C; i++)
+            out[i] = v0 * p0[i] + v1 * p1[i];
+    }
+}
+
+/* Removes position q from the site map; higher positions move down one. */
+static void remove_position(hs_dstate *s, int q)
+{
+    s->pos_of_site[s->site_at_pos[q]] = -1;
+    for (int pos = q; pos < s->n_act - 1; pos++) {
+        s->site_at_pos[pos] = s->site_at_pos[pos + 1];
+        s->pos_of_site[s->site_at_pos[pos]] = pos;
+    }
+}
+
+/* After a query on rank bit j the old top local site is the lowest rank bit
+ * and old bits 0..j-1 move up one: l -> (l above j) | (l below j) << 1 | bit j
+ * of l, which is the local half each rank kept. */
+static unsigned relabel_one(unsigned l, int j)
+{
+    const unsigned below = (1u << j) - 1, upto = (2u << j) - 1;
+    return (l & ~upto) | ((l & below) << 1) | ((l >> j) & 1u);
+}
+
+static void relabel(hs_dstate *s, int j)
+{
+    const int pa = 1 << s->p_act;
+    int *next = hs_alloc((size_t)pa * sizeof *next);
+    for (int l = 0; l < pa; l++)
+        next[relabel_one((unsigned)l, j)] = s->mpi_of_log[l];
+    memcpy(s->mpi_of_log, next, (size_t)pa * sizeof *next);
+    hs_sys_free(next);
+    if (active(s))
+        s->lrank = (int)relabel_one((unsigned)s->lrank, j);
+}
+
+/* Keeps every active slice at least 2 * block amplitudes: the lowest rank bit
+ * (position n_loc) becomes the top local bit, so logical rank 2m + 1 sends
+ * its slice to 2m, which appends it, and goes idle; 2m becomes m. */
+static void merge_small(hs_dstate *s)
+{
+    while (s->p_act > 0 && ((size_t)1 << s->n_loc) < 2 * s->block) {
+        const int pa = 1 << s->p_act, h = pa / 2;
+        const size_t L = (size_t)1 << s->n_loc;
+        int *next = hs_alloc((size_t)pa * sizeof *next);
+        for (int l = 0; l < pa; l++)
+            next[l & 1 ? h + (l >> 1) : l >> 1] = s->mpi_of_log[l];
+        if (s->lrank < pa) {
+            if (s->lrank & 1) {
+                hs_comm_send(s->amp, L, s->mpi_of_log[s->lrank - 1], MERGE_TAG);
+                s->len = 0;
+            } else {
+                assert(2 * L <= s->cap);
+                hs_comm_recv(s->amp + L, L, s->mpi_of_log[s->lrank + 1], MERGE_TAG);
+                s->len = 2 * L;
+            }
+            s->lrank = s->lrank & 1 ? h + (s->lrank >> 1) : s->lrank >> 1;
+        }
+        memcpy(s->mpi_of_log, next, (size_t)pa * sizeof *next);
+        hs_sys_free(next);
+        s->p_act--;
+        s->n_loc++;
+    }
+}
+
+int hs_dstate_collapse(hs_dstate *s, int outcome)
+{
+    assert(s->q_pos >= 0 && (outcome == 0 || outcome == 1));
+    if (!(s->q_raw[outcome] > 0)) {
+        if (s->q_bit >= 0)
+            s->broken = 1;
+        s->q_pos = -1;
+        return -1;
+    }
+    const double scale = 1.0 / sqrt(s->q_raw[outcome]);
+    const hs_amp v0 = s->q_u.m[2 * outcome] * scale, v1 = s->q_u.m[2 * outcome + 1] * scale;
+    const int global = s->q_bit >= 0;
+    if (active(s)) {
+        if (global)
+            collapse_views(s, v0, v1, (s->lrank >> s->q_bit) & 1);
+        else
+            collapse_local(s, s->q_pos, v0, v1);
+        s->len /= 2;
+    }
+    remove_position(s, global ? s->n_loc + s->q_bit : s->q_pos);
+    if (global)
+        relabel(s, s->q_bit);
+    s->n_loc--;
+    s->n_act--;
+    s->q_pos = -1;
+    merge_small(s);
+    return 0;
+}
+
+void hs_dstate_gather(const hs_dstate *s, hs_amp *full)
+{
+    assert(!s->broken);
+    const size_t L = (size_t)1 << s->n_loc;
+    for (int l = 0; l < (1 << s->p_act); l++) {
+        const int root = s->mpi_of_log[l];
+        if (root == s->me)
+            memcpy(full + (size_t)l * L, s->amp, L * sizeof *full);
+        hs_comm_bcast(full + (size_t)l * L, L * sizeof *full, root);
+    }
+}

@@ -1,0 +1,26 @@
+/* Results CSV files that are appended atomically and resumable (SPEC section
+ * 7): a fixed header; rows are added in groups, each group either wholly in
+ * the file or not at all (the file is rewritten to a temporary next to it,
+ * synced and renamed over it, under an exclusive lock); a suite that is
+ * started again skips the groups already present, identified by the first
+ * `nkey` columns of their rows. Single-process: under MPI only rank 0 calls. */
+#ifndef HS_CSVLOG_H
+#define HS_CSVLOG_H
+
+#include <stddef.h>
+
+typedef struct hs_csv hs_csv;
+
+/* Creates the directory (with parents) and the file with its header if
+ * needed. NULL with a one-line message when the directory cannot be made or
+ * an existing file has another header. */
+hs_csv *hs_csv_open(const char *dir, const char *name, const char *header, int nkey, char *err,
+                    size_t errlen);
+const char *hs_csv_path(const hs_csv *c);
+/* 1 when a row whose first nkey columns equal `key` (comma-joined) exists. */
+int hs_csv_has(const hs_csv *c, const char *key);
+/* Appends `rows` (complete lines) as one group. I/O failures are fatal. */
+void hs_csv_append(hs_csv *c, const char *rows);
+void hs_csv_close(hs_csv *c);
+
+#endif
