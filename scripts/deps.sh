@@ -1,6 +1,7 @@
 #!/bin/sh
 # Installs the Debian packages hypersep needs, only those missing, quietly.
-# usage: scripts/deps.sh [build|test]   (test adds what the test suite uses)
+# usage: scripts/deps.sh [build|test|analysis]
+#   test adds what the test suite uses; analysis adds matplotlib for analysis/.
 set -eu
 want="build-essential cmake pkg-config git libfftw3-dev libcmocka-dev libpapi-dev papi-tools
 libopenmpi-dev openmpi-bin libopenblas-dev"
@@ -8,6 +9,8 @@ if [ "${1:-build}" = test ]; then
     # Debian's /usr/bin/python3 with torch: the independent cross-check of the
     # classical baselines (tests/torch_check.sh).
     want="$want python3-numpy python3-torch"
+elif [ "${1:-build}" = analysis ]; then
+    want="$want python3-numpy python3-matplotlib"
 fi
 missing=""
 for p in $want; do
