@@ -189,33 +189,27 @@ void hs_gen_free(hs_gen *g)
     hs_sys_free(g);
 }
 
-void hs_gen_sequence(hs_gen *g, uint64_t index, hs_seq *s)
+size_t hs_hsmt_draw(const hs_hsmt *c, uint64_t index, hs_seq *s, uint64_t *rank, long *count,
+                    hs_edge *edges)
 {
-    const hs_hsmt *c = &g->cfg;
-    if (!s->writes || s->ell != c->ell || s->q != c->q || s->d != c->d)
-        hs_seq_alloc(s, c->ell, c->q, c->d);
-    s->id = index;
-
     /* 1. Writes, and their multiplicities mod d (writes commute). */
     hs_rng rw;
     hs_rng_init(&rw, c->seed, index, HS_RNG_WRITES);
     for (long t = 0; t < c->ell; t++)
         s->writes[t] = hs_rng_below(&rw, c->M);
-    size_t distinct = hs_hsmt_multiplicities(s->writes, c->ell, g->rank, g->count);
+    size_t distinct = hs_hsmt_multiplicities(s->writes, c->ell, rank, count);
     size_t ne = 0;
     for (size_t i = 0; i < distinct; i++) {
-        int w = (int)(g->count[i] % c->d);
+        int w = (int)(count[i] % c->d);
         if (w) {
             int sites[HS_MAX_SITES];
-            hs_comb_unrank(g->rank[i], c->n, c->k, sites);
+            hs_comb_unrank(rank[i], c->n, c->k, sites);
             uint64_t mask = 0;
             for (int j = 0; j < c->k; j++)
                 mask |= 1ull << sites[j];
-            g->edges[ne++] = (hs_edge){mask, w};
+            edges[ne++] = (hs_edge){mask, w};
         }
     }
-    /* 2. Latent state D_w |+>^n in one write-only pass. */
-    hs_write_deferred(g->st, g->edges, ne, 1);
 
     /* 3. Queries: an ordered list of q distinct sites (partial Fisher-Yates)
      * and a basis for each. */
@@ -232,6 +226,20 @@ void hs_gen_sequence(hs_gen *g, uint64_t index, hs_seq *s)
         s->sites[t] = perm[t];
         s->basis[t] = (int)hs_rng_below(&rq, (uint64_t)c->nbases);
     }
+    return ne;
+}
+
+void hs_gen_sequence(hs_gen *g, uint64_t index, hs_seq *s)
+{
+    const hs_hsmt *c = &g->cfg;
+    if (!s->writes || s->ell != c->ell || s->q != c->q || s->d != c->d)
+        hs_seq_alloc(s, c->ell, c->q, c->d);
+    s->id = index;
+
+    /* Steps 1 and 3: writes, query sites and bases. */
+    size_t ne = hs_hsmt_draw(c, index, s, g->rank, g->count, g->edges);
+    /* 2. Latent state D_w |+>^n in one write-only pass. */
+    hs_write_deferred(g->st, g->edges, ne, 1);
 
     /* 4. Born-rule outcomes, each conditioned on the earlier ones. */
     hs_rng ro;

@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "write.h"
+
 #define HS_MAX_BASES 8
 #define HS_MAX_SITES 62
 /* Basis code for the computational basis; codes >= 0 are chirp indices m
@@ -68,6 +70,16 @@ void hs_gen_sequence(hs_gen *g, uint64_t index, hs_seq *s);
  * and count[i] for i below the returned number. rank and count have room for
  * ell entries. */
 size_t hs_hsmt_multiplicities(const uint64_t *writes, long ell, uint64_t *rank, long *count);
+
+/* Steps 1 and 3 of drawing sequence `index` (SPEC section 2), engine-free:
+ * fills s->writes, s->sites and s->basis (s already sized for cfg), and
+ * reduces the writes to the hyperedges of nonzero multiplicity mod d in
+ * edges[0 .. returned count). rank, count and edges are scratch of ell
+ * entries. The engine then prepares D_w|+>^n and draws the outcomes; both
+ * the serial generator and dist/'s sharded one use this, so they draw the
+ * same task. */
+size_t hs_hsmt_draw(const hs_hsmt *cfg, uint64_t index, hs_seq *s, uint64_t *rank, long *count,
+                    hs_edge *edges);
 
 /* Token layout (SPEC section 2):
  *   [0, M)                         write tokens W(T), T by colex rank

@@ -133,6 +133,29 @@ void hs_write_anf_bits(int n, const hs_edge *e, size_t ne, uint64_t *bits)
     }
 }
 
+void hs_write_sign_bits(hs_amp *amp, size_t len, const uint64_t *bits, int from_plus, double a)
+{
+    if (from_plus) {
+        uint64_t abits;
+        memcpy(&abits, &a, sizeof abits);
+        double *re = (double *)amp;
+#pragma omp parallel for schedule(static)
+        for (size_t z = 0; z < len; z++) {
+            uint64_t v = abits ^ (((bits[z >> 6] >> (z & 63)) & 1) << 63);
+            memcpy(&re[2 * z], &v, sizeof v);
+            re[2 * z + 1] = 0.0;
+        }
+    } else {
+        uint64_t *w = (uint64_t *)amp;
+#pragma omp parallel for schedule(static)
+        for (size_t z = 0; z < len; z++) {
+            uint64_t flip = ((bits[z >> 6] >> (z & 63)) & 1) << 63;
+            w[2 * z] ^= flip;
+            w[2 * z + 1] ^= flip;
+        }
+    }
+}
+
 /* d > 2: exponents f(z) = sum_T w_T prod_{i in T} z_i mod d for all z, in
  * out[d^n]. Start from the coefficients indexed by subset bitmask (radix 2 on
  * every axis) and expand axis i from {coefficient without i, with i} to the d
@@ -179,27 +202,7 @@ void hs_write_deferred(hs_state *s, const hs_edge *e, size_t ne, int from_plus)
         const size_t words = n >= 6 ? (size_t)1 << (n - 6) : 1;
         uint64_t *bits = hs_alloc(words * sizeof *bits);
         hs_write_anf_bits(n, e, ne, bits);
-        /* Branch-free: the phase bit goes straight into the IEEE sign bits
-         * (a data-dependent branch mispredicts half the time on random w). */
-        double *re = (double *)amp;
-        if (from_plus) {
-            uint64_t abits;
-            memcpy(&abits, &a, sizeof abits);
-#pragma omp parallel for schedule(static)
-            for (size_t z = 0; z < len; z++) {
-                uint64_t v = abits ^ (((bits[z >> 6] >> (z & 63)) & 1) << 63);
-                memcpy(&re[2 * z], &v, sizeof v);
-                re[2 * z + 1] = 0.0;
-            }
-        } else {
-            uint64_t *w = (uint64_t *)amp;
-#pragma omp parallel for schedule(static)
-            for (size_t z = 0; z < len; z++) {
-                uint64_t flip = ((bits[z >> 6] >> (z & 63)) & 1) << 63;
-                w[2 * z] ^= flip;
-                w[2 * z + 1] ^= flip;
-            }
-        }
+        hs_write_sign_bits(amp, len, bits, from_plus, a);
         hs_sys_free(bits);
         return;
     }

@@ -40,6 +40,13 @@ void hs_write_qudit(hs_state *s, const int *sites, int k, double theta, long pow
  *          expansion axis by axis (2 -> d values per axis) into d^n bytes. */
 void hs_write_deferred(hs_state *s, const hs_edge *e, size_t ne, int from_plus);
 
+/* The sign pass of the d = 2 deferred layer over a plain buffer of len
+ * amplitudes: bit z of bits flips the sign of amp[z]; with from_plus the
+ * buffer is overwritten with +-a instead. Branch-free: the bit goes straight
+ * into the IEEE sign bits (a data-dependent branch mispredicts half the time
+ * on random hypergraphs). Shared by the serial and the sharded engine. */
+void hs_write_sign_bits(hs_amp *amp, size_t len, const uint64_t *bits, int from_plus, double a);
+
 /* The d = 2 phase bits alone: bits[z / 64] bit (z % 64) = f(z), for n sites;
  * bits has 2^n / 64 words (at least 1). Exposed for tests and dist/. */
 void hs_write_anf_bits(int n, const hs_edge *e, size_t ne, uint64_t *bits);

@@ -4,9 +4,7 @@
 #include "dgen.h"
 
 #include <assert.h>
-#include <string.h>
 
-#include "combin.h"
 #include "rng.h"
 #include "sys.h"
 
@@ -54,40 +52,11 @@ void hs_dgen_sequence(hs_dgen *g, uint64_t index, hs_seq *s)
         hs_seq_alloc(s, c->ell, c->q, c->d);
     s->id = index;
 
-    /* 1. Writes and their multiplicities mod 2. */
-    hs_rng rw;
-    hs_rng_init(&rw, c->seed, index, HS_RNG_WRITES);
-    for (long t = 0; t < c->ell; t++)
-        s->writes[t] = hs_rng_below(&rw, c->M);
-    size_t distinct = hs_hsmt_multiplicities(s->writes, c->ell, g->rank, g->count);
-    size_t ne = 0;
-    for (size_t i = 0; i < distinct; i++)
-        if (g->count[i] % 2) {
-            int sites[HS_MAX_SITES];
-            hs_comb_unrank(g->rank[i], c->n, c->k, sites);
-            uint64_t mask = 0;
-            for (int j = 0; j < c->k; j++)
-                mask |= 1ull << sites[j];
-            g->edges[ne++] = (hs_edge){mask, 1};
-        }
+    /* Steps 1 and 3: writes, query sites and bases. */
+    size_t ne = hs_hsmt_draw(c, index, s, g->rank, g->count, g->edges);
     /* 2. D_w |+>^n, each rank its slice. */
     hs_dstate_reset(g->st, NULL);
     hs_dstate_write_deferred(g->st, g->edges, ne, 1);
-
-    /* 3. Queries: partial Fisher-Yates over the sites, a basis for each. */
-    hs_rng rq;
-    hs_rng_init(&rq, c->seed, index, HS_RNG_QUERIES);
-    int perm[HS_MAX_SITES];
-    for (int i = 0; i < c->n; i++)
-        perm[i] = i;
-    for (int t = 0; t < c->q; t++) {
-        int j = t + (int)hs_rng_below(&rq, (uint64_t)(c->n - t));
-        int tmp = perm[t];
-        perm[t] = perm[j];
-        perm[j] = tmp;
-        s->sites[t] = perm[t];
-        s->basis[t] = (int)hs_rng_below(&rq, (uint64_t)c->nbases);
-    }
 
     /* 4. Born-rule outcomes: every rank has the same p and the same draw. */
     hs_rng ro;

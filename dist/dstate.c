@@ -135,28 +135,8 @@ void hs_dstate_write_deferred(hs_dstate *s, const hs_edge *e, size_t ne, int fro
     uint64_t *bits = hs_alloc(words * sizeof *bits);
     hs_write_anf_bits(s->n_loc, le, m, bits);
     hs_sys_free(le);
-    /* The phase bit goes into the IEEE sign bits, as in core/write.c. */
-    const size_t len = s->len;
-    if (from_plus) {
-        const double a = 1.0 / sqrt((double)((uint64_t)1 << s->n));
-        uint64_t abits;
-        memcpy(&abits, &a, sizeof abits);
-        double *re = (double *)s->amp;
-#pragma omp parallel for schedule(static)
-        for (size_t z = 0; z < len; z++) {
-            uint64_t v = abits ^ (((bits[z >> 6] >> (z & 63)) & 1) << 63);
-            memcpy(&re[2 * z], &v, sizeof v);
-            re[2 * z + 1] = 0.0;
-        }
-    } else {
-        uint64_t *w = (uint64_t *)s->amp;
-#pragma omp parallel for schedule(static)
-        for (size_t z = 0; z < len; z++) {
-            uint64_t flip = ((bits[z >> 6] >> (z & 63)) & 1) << 63;
-            w[2 * z] ^= flip;
-            w[2 * z + 1] ^= flip;
-        }
-    }
+    hs_write_sign_bits(s->amp, s->len, bits, from_plus,
+                       1.0 / sqrt((double)((uint64_t)1 << s->n)));
     hs_sys_free(bits);
 }
 
