@@ -123,17 +123,15 @@ void hs_state_load(hs_state *s, const hs_amp *amp)
     memcpy(s->amp, amp, s->len * sizeof *amp);
 }
 
-double hs_state_norm2(const hs_state *s)
+double hs_state_norm2_root(const hs_amp *amp, size_t len, size_t block)
 {
-    const size_t nb = hs_sum_blocks(s->len);
+    const size_t nb = (len + block - 1) / block;
     double *part = hs_alloc(nb * sizeof *part);
-    const hs_amp *amp = s->amp;
-    const size_t len = s->len;
 #pragma omp parallel for schedule(static)
     for (size_t b = 0; b < nb; b++) {
         double acc[4] = {0, 0, 0, 0};
-        size_t end = (b + 1) * HS_SUM_BLOCK < len ? (b + 1) * HS_SUM_BLOCK : len;
-        for (size_t i = b * HS_SUM_BLOCK; i < end; i++) {
+        size_t end = (b + 1) * block < len ? (b + 1) * block : len;
+        for (size_t i = b * block; i < end; i++) {
             double re = creal(amp[i]), im = cimag(amp[i]);
             acc[i & 3] += re * re + im * im;
         }
@@ -145,38 +143,36 @@ double hs_state_norm2(const hs_state *s)
     return total;
 }
 
-/* d = 2: reduced density matrix of the site at position p, as the four real
- * sums rho00, rho11, Re rho01, Im rho01 with rho_jk = sum_r psi(r,j) conj psi(r,k),
- * r the 2^(n_act - 1) indices of the other sites in increasing order. */
-static void qubit_rho(const hs_state *s, int p, double rho[4])
+double hs_state_norm2(const hs_state *s) { return hs_state_norm2_root(s->amp, s->len, HS_SUM_BLOCK); }
+
+void hs_state_rho_root(const hs_amp *amp, size_t len, int p, size_t block, double root[4])
 {
-    const size_t pairs = s->len / 2, bit = (size_t)1 << p, low = bit - 1;
-    const size_t nb = hs_sum_blocks(pairs);
+    const size_t pairs = len / 2, bit = (size_t)1 << p, low = bit - 1;
+    const size_t nb = (pairs + block - 1) / block;
     double *part = hs_alloc(nb * 4 * sizeof *part);
-    const hs_amp *amp = s->amp;
 #pragma omp parallel for schedule(static)
     for (size_t b = 0; b < nb; b++) {
-        double a00[4] = {0}, a11[4] = {0}, are[4] = {0}, aim[4] = {0};
-        size_t end = (b + 1) * HS_SUM_BLOCK < pairs ? (b + 1) * HS_SUM_BLOCK : pairs;
-        for (size_t r = b * HS_SUM_BLOCK; r < end; r++) {
+        double a[4][4] = {{0}};
+        size_t end = (b + 1) * block < pairs ? (b + 1) * block : pairs;
+        for (size_t r = b * block; r < end; r++) {
             size_t i0 = ((r & ~low) << 1) | (r & low);
-            double x0 = creal(amp[i0]), y0 = cimag(amp[i0]);
-            double x1 = creal(amp[i0 | bit]), y1 = cimag(amp[i0 | bit]);
-            int l = (int)(r & 3);
-            a00[l] += x0 * x0 + y0 * y0;
-            a11[l] += x1 * x1 + y1 * y1;
-            /* psi0 * conj(psi1) */
-            are[l] += x0 * x1 + y0 * y1;
-            aim[l] += y0 * x1 - x0 * y1;
+            hs_state_rho_add(a, (int)(r & 3), amp[i0], amp[i0 | bit]);
         }
-        double *o = part + 4 * b;
-        o[0] = (a00[0] + a00[1]) + (a00[2] + a00[3]);
-        o[1] = (a11[0] + a11[1]) + (a11[2] + a11[3]);
-        o[2] = (are[0] + are[1]) + (are[2] + are[3]);
-        o[3] = (aim[0] + aim[1]) + (aim[2] + aim[3]);
+        hs_state_rho_block(a, part + 4 * b);
     }
-    hs_sum_tree(part, nb, 4, rho);
+    hs_sum_tree(part, nb, 4, root);
     hs_sys_free(part);
+}
+
+void hs_state_rho_weights(const double rho[4], const hs_unitary *u, double w[2])
+{
+    hs_amp r01 = rho[2] + I * rho[3];
+    for (int o = 0; o < 2; o++) {
+        hs_amp v0 = u->m[2 * o], v1 = u->m[2 * o + 1];
+        double x = creal(v0 * conj(v0)) * rho[0] + creal(v1 * conj(v1)) * rho[1] +
+                   2.0 * creal(v0 * conj(v1) * r01);
+        w[o] = x > 0 ? x : 0;
+    }
 }
 
 /* d > 2, after the basis change: weights sum_r |psi(r, o)|^2 per outcome o. */
@@ -215,14 +211,8 @@ void hs_state_probs(hs_state *s, int site, const hs_unitary *u, double *p)
     if (d == 2) {
         assert(u->kind == HS_U_MATRIX);
         double rho[4];
-        qubit_rho(s, pos, rho);
-        hs_amp r01 = rho[2] + I * rho[3];
-        for (int o = 0; o < 2; o++) {
-            hs_amp v0 = u->m[2 * o], v1 = u->m[2 * o + 1];
-            double w = creal(v0 * conj(v0)) * rho[0] + creal(v1 * conj(v1)) * rho[1] +
-                       2.0 * creal(v0 * conj(v1) * r01);
-            s->q_raw[o] = w > 0 ? w : 0;
-        }
+        hs_state_rho_root(s->amp, s->len, pos, HS_SUM_BLOCK, rho);
+        hs_state_rho_weights(rho, u, s->q_raw);
     } else {
         if (u->kind == HS_U_CHIRP)
             hs_qudit_apply(s, pos, u->chirp);

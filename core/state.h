@@ -75,6 +75,36 @@ void hs_state_load(hs_state *s, const hs_amp *amp);
 /* Sum of |amp|^2, by the deterministic blocked tree. */
 double hs_state_norm2(const hs_state *s);
 
+/* Kernels on plain buffers, shared with dist/ (which runs them on its slice
+ * and combines the per-rank tree roots in the same tree order, so results are
+ * bitwise those of one process). Block sizes are powers of two >= 4. */
+
+/* Adds the pair (p0, p1) to lane l of the reduced-density-matrix sums
+ * a[j][l]: j = 0 |p0|^2, 1 |p1|^2, 2 Re(p0 conj p1), 3 Im(p0 conj p1). */
+static inline void hs_state_rho_add(double a[4][4], int l, hs_amp p0, hs_amp p1)
+{
+    double x0 = creal(p0), y0 = cimag(p0), x1 = creal(p1), y1 = cimag(p1);
+    a[0][l] += x0 * x0 + y0 * y0;
+    a[1][l] += x1 * x1 + y1 * y1;
+    a[2][l] += x0 * x1 + y0 * y1;
+    a[3][l] += y0 * x1 - x0 * y1;
+}
+/* The four sums of one block: its lanes combined pairwise. */
+static inline void hs_state_rho_block(double a[4][4], double out[4])
+{
+    for (int j = 0; j < 4; j++)
+        out[j] = (a[j][0] + a[j][1]) + (a[j][2] + a[j][3]);
+}
+/* Tree root of sum |amp[i]|^2, i < len, over blocks of `block` terms. */
+double hs_state_norm2_root(const hs_amp *amp, size_t len, size_t block);
+/* Tree roots of the four sums above for the site at bit p of a qubit
+ * buffer of len amplitudes: pair r = index with bit p removed, blocks of
+ * `block` consecutive r, lane r mod 4. */
+void hs_state_rho_root(const hs_amp *amp, size_t len, int p, size_t block, double root[4]);
+/* Unnormalised outcome weights (clamped at 0) of measuring after u, from
+ * the four sums: w_o = (u rho u^dagger)_oo. */
+void hs_state_rho_weights(const double rho[4], const hs_unitary *u, double w[2]);
+
 /* Query cell, part 1: the outcome distribution p[0..d-1] (normalised to sum 1)
  * of measuring `site` after applying u to it. For d > 2 the basis change is
  * applied to the state here (FFTW); for d = 2 it is folded into the reduced

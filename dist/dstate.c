@@ -166,23 +166,8 @@ double hs_dstate_norm2(const hs_dstate *s)
 {
     assert(!s->broken);
     double root = 0, total;
-    if (active(s)) {
-        const size_t B = s->block, len = s->len, nb = (len + B - 1) / B;
-        double *part = hs_alloc(nb * sizeof *part);
-        const hs_amp *amp = s->amp;
-#pragma omp parallel for schedule(static)
-        for (size_t b = 0; b < nb; b++) {
-            double acc[4] = {0, 0, 0, 0};
-            size_t end = (b + 1) * B < len ? (b + 1) * B : len;
-            for (size_t i = b * B; i < end; i++) {
-                double re = creal(amp[i]), im = cimag(amp[i]);
-                acc[i & 3] += re * re + im * im;
-            }
-            part[b] = (acc[0] + acc[1]) + (acc[2] + acc[3]);
-        }
-        hs_sum_tree(part, nb, 1, &root);
-        hs_sys_free(part);
-    }
+    if (active(s))
+        root = hs_state_norm2_root(s->amp, s->len, s->block);
     combine_roots(s, &root, 1, -1, &total);
     return total;
 }
@@ -191,45 +176,6 @@ int hs_dstate_is_global(const hs_dstate *s, int site)
 {
     assert(site >= 0 && site < s->n && s->pos_of_site[site] >= 0);
     return s->pos_of_site[site] >= s->n_loc;
-}
-
-/* Adds the pair (psi0, psi1) to the four reduced-density-matrix sums of
- * accumulator l (core/state.c, qubit_rho). */
-#define RHO_ADD(a, l, p0, p1)                                                      \
-    do {                                                                           \
-        double x0 = creal(p0), y0 = cimag(p0), x1 = creal(p1), y1 = cimag(p1);     \
-        a[0][l] += x0 * x0 + y0 * y0;                                              \
-        a[1][l] += x1 * x1 + y1 * y1;                                              \
-        a[2][l] += x0 * x1 + y0 * y1;                                              \
-        a[3][l] += y0 * x1 - x0 * y1;                                              \
-    } while (0)
-
-static void block_out(double a[4][4], double *o)
-{
-    for (int j = 0; j < 4; j++)
-        o[j] = (a[j][0] + a[j][1]) + (a[j][2] + a[j][3]);
-}
-
-/* Tree root of this rank's sums rho00, rho11, Re rho01, Im rho01 for the
- * local position q: pair r is the local index with bit q removed. */
-static void rho_local(const hs_dstate *s, int q, double root[4])
-{
-    const size_t pairs = s->len / 2, bit = (size_t)1 << q, low = bit - 1, B = s->block;
-    const size_t nb = (pairs + B - 1) / B;
-    double *part = hs_alloc(nb * 4 * sizeof *part);
-    const hs_amp *amp = s->amp;
-#pragma omp parallel for schedule(static)
-    for (size_t b = 0; b < nb; b++) {
-        double a[4][4] = {{0}};
-        size_t end = (b + 1) * B < pairs ? (b + 1) * B : pairs;
-        for (size_t r = b * B; r < end; r++) {
-            size_t i0 = ((r & ~low) << 1) | (r & low);
-            RHO_ADD(a, r & 3, amp[i0], amp[i0 | bit]);
-        }
-        block_out(a, part + 4 * b);
-    }
-    hs_sum_tree(part, nb, 4, root);
-    hs_sys_free(part);
 }
 
 /* The same after an exchange: pair r is in chunk r / C of both views. */
@@ -244,8 +190,8 @@ static void rho_views(const hs_dstate *s, double root[4])
         const size_t r0 = b * B, c = r0 / C, off = r0 % C;
         const hs_amp *p0 = s->view0[c] + off, *p1 = s->view1[c] + off;
         for (size_t i = 0; i < B; i++)
-            RHO_ADD(a, i & 3, p0[i], p1[i]);
-        block_out(a, part + 4 * b);
+            hs_state_rho_add(a, (int)(i & 3), p0[i], p1[i]);
+        hs_state_rho_block(a, part + 4 * b);
     }
     hs_sum_tree(part, nb, 4, root);
     hs_sys_free(part);
@@ -290,7 +236,7 @@ void hs_dstate_probs(hs_dstate *s, int site, const hs_unitary *u, double *p)
         s->q_pos = pos;
         s->q_bit = -1;
         if (active(s))
-            rho_local(s, pos, root);
+            hs_state_rho_root(s->amp, s->len, pos, s->block, root);
     } else {
         s->q_pos = s->n_loc - 1;
         s->q_bit = pos - s->n_loc;
@@ -300,14 +246,7 @@ void hs_dstate_probs(hs_dstate *s, int site, const hs_unitary *u, double *p)
         }
     }
     combine_roots(s, root, 4, s->q_bit, rho);
-    /* Outcome weights as in core/state.c. */
-    hs_amp r01 = rho[2] + I * rho[3];
-    for (int o = 0; o < 2; o++) {
-        hs_amp v0 = u->m[2 * o], v1 = u->m[2 * o + 1];
-        double w = creal(v0 * conj(v0)) * rho[0] + creal(v1 * conj(v1)) * rho[1] +
-                   2.0 * creal(v0 * conj(v1) * r01);
-        s->q_raw[o] = w > 0 ? w : 0;
-    }
+    hs_state_rho_weights(rho, u, s->q_raw);
     double total = s->q_raw[0] + s->q_raw[1];
     assert(total > 0);
     for (int o = 0; o < 2; o++)
