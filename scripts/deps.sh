@@ -4,7 +4,7 @@
 #   test adds what the test suite uses; analysis adds matplotlib for analysis/.
 set -eu
 want="build-essential cmake pkg-config git libfftw3-dev libcmocka-dev libpapi-dev papi-tools
-libopenmpi-dev openmpi-bin libopenblas-dev"
+libopenmpi-dev openmpi-bin libopenblas-dev libglpk-dev"
 if [ "${1:-build}" = test ]; then
     # Debian's /usr/bin/python3 with torch: the independent cross-check of the
     # classical baselines (tests/torch_check.sh).
