@@ -16,11 +16,13 @@ static const char usage[] =
     "  info     sizes of a configuration: hyperedges, memories, state bytes\n"
     "  train    train a classical model (lstm, gru, transformer) on fresh sequences\n"
     "  bench    benchmarks: `bench engine`, `bench baselines` (CSV)\n"
-    "  suite    measurement suites: `suite engine` (CSV appended to a results folder)\n"
+    "  suite    measurement suites: separation, trainability, contextuality, engine,\n"
+    "           merge (CSV appended to a results folder)\n"
     "  version  print version and git revision\n"
     "\n"
     "Under mpirun or srun, `sample` (qubits) and `suite engine` shard the state over\n"
-    "the ranks (a power of two); other commands run on rank 0. Rank 0 writes output.\n";
+    "the ranks (a power of two), the grid suites spread their configurations over\n"
+    "the ranks; other commands run on rank 0.\n";
 
 static int dispatch(int argc, char **argv)
 {

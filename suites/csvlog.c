@@ -1,6 +1,7 @@
 /* Atomic, resumable CSV results files. */
 #include "csvlog.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -113,6 +114,25 @@ static int lock_file(const char *path)
     return fd;
 }
 
+/* Removes DIR/NAME.tmp.* left by a writer that was killed; the caller holds
+ * the lock, so no temporary belongs to a live writer. */
+static void remove_stale(const char *dir, const char *name)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    char prefix[512];
+    snprintf(prefix, sizeof prefix, "%s.tmp.", name);
+    for (struct dirent *e; (e = readdir(d));)
+        if (strncmp(e->d_name, prefix, strlen(prefix)) == 0) {
+            char p[4400];
+            snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+            if (unlink(p) == 0)
+                fprintf(stderr, "csv: removed '%s', left by an interrupted writer\n", p);
+        }
+    closedir(d);
+}
+
 hs_csv *hs_csv_open(const char *dir, const char *name, const char *header, int nkey, char *err,
                     size_t errlen)
 {
@@ -130,6 +150,7 @@ hs_csv *hs_csv_open(const char *dir, const char *name, const char *header, int n
     c->header = hs_alloc(strlen(header) + 2);
     sprintf(c->header, "%s\n", header);
     int lk = lock_file(c->path);
+    remove_stale(dir, name);
     char *text = slurp(c->path);
     if (!text) {
         if (errno != ENOENT)

@@ -3,7 +3,11 @@
  * the file or not at all (the file is rewritten to a temporary next to it,
  * synced and renamed over it, under an exclusive lock); a suite that is
  * started again skips the groups already present, identified by the first
- * `nkey` columns of their rows. Single-process: under MPI only rank 0 calls. */
+ * `nkey` columns of their rows. Several processes (MPI ranks on one node, or
+ * on a filesystem with working flock) may append to one file: every
+ * read-modify-write holds an exclusive lock on PATH.lock. A process killed
+ * while writing leaves at most a PATH.tmp.* file, which the next open (under
+ * the lock, so no writer is active) removes. */
 #ifndef HS_CSVLOG_H
 #define HS_CSVLOG_H
 

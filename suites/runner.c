@@ -1,0 +1,289 @@
+/* Grid suites: split, resume, signals, progress and atomic rows. */
+#include "runner.h"
+
+#include <omp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "comm.h"
+#include "counters.h"
+#include "csvlog.h"
+#include "sys.h"
+
+struct hs_run {
+    const hs_run_opts *o;
+    int slice, nslices;
+};
+
+static volatile sig_atomic_t stop_flag;
+
+static void on_signal(int sig)
+{
+    if (stop_flag) {
+        /* Second signal: stop now; rows are written whole or not at all. */
+        signal(sig, SIG_DFL);
+        raise(sig);
+        return;
+    }
+    stop_flag = 1;
+    static const char msg[] = "suite: signal received: finishing the configuration in progress, then "
+                              "stopping (send it again to stop at once)\n";
+    ssize_t w = write(2, msg, sizeof msg - 1);
+    (void)w;
+}
+
+int hs_run_stopping(void) { return stop_flag != 0; }
+
+void hs_run_cat(char **buf, size_t *len, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    *buf = hs_realloc(*buf, *len + (size_t)n + 1);
+    va_start(ap, fmt);
+    vsnprintf(*buf + *len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    *len += (size_t)n;
+}
+
+void hs_run_prov(const hs_run *run, char **rows, size_t *len)
+{
+    char ts[32];
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    hs_run_cat(rows, len, "%d/%d,%d,%s,%s,%s,%d,%d,%s,%s", run->slice, run->nslices, hs_comm_rank(),
+               HS_VERSION, HS_GIT_REV, hs_sys_host(), hs_comm_size(), run->o->threads, hs_ctr_names(), ts);
+}
+
+void hs_run_score_model(const hs_hsmt *t, hs_model *m, uint64_t first, long count, hs_score *sc)
+{
+    hs_gen *g = hs_gen_new(t);
+    hs_seq s = {0};
+    double *r = hs_alloc((size_t)t->q * (size_t)t->d * sizeof *r);
+    char err[512];
+    for (long i = 0; i < count; i++) {
+        hs_gen_sequence(g, first + (uint64_t)i, &s);
+        if (m->predict(m->ctx, t, &s, r, err, sizeof err) != 0)
+            hs_sys_fatal("%s on sequence %llu: %s", m->name, (unsigned long long)(first + (uint64_t)i), err);
+        for (int u = 0; u < s.q; u++)
+            hs_score_add(sc, s.probs + (size_t)u * t->d, r + (size_t)u * t->d, t->d, s.outcomes[u]);
+    }
+    hs_sys_free(r);
+    hs_seq_free(&s);
+    hs_gen_free(g);
+}
+
+void hs_run_csv_path(const hs_run_opts *o, char *buf, size_t len)
+{
+    snprintf(buf, len, "%s/%s.csv", o->out, o->suite);
+}
+
+static void fail(const hs_run_opts *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void fail(const hs_run_opts *o, const char *fmt, ...)
+{
+    char msg[1024];
+    int off = snprintf(msg, sizeof msg, "hypersep suite %s: ", o->suite);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg + off, sizeof msg - (size_t)off, fmt, ap);
+    va_end(ap);
+    hs_comm_exit_all(HS_EXIT_USAGE, msg);
+}
+
+static void parse_slice(const hs_run_opts *o, int *i, int *n)
+{
+    *i = 0;
+    *n = 1;
+    if (!o->slice)
+        return;
+    char *end;
+    long a = strtol(o->slice, &end, 10), b = -1;
+    if (end != o->slice && *end == '/') {
+        char *e2;
+        b = strtol(end + 1, &e2, 10);
+        if (e2 == end + 1 || *e2)
+            b = -1;
+    }
+    if (b < 1 || b > 1000000 || a < 0 || a >= b)
+        fail(o, "--slice: '%s' is not a slice (allowed: I/N with 0 <= I < N <= 1000000)", o->slice);
+    *i = (int)a;
+    *n = (int)b;
+}
+
+/* Order of items by decreasing cost, then increasing index. */
+static int by_cost(const void *a, const void *b)
+{
+    const hs_run_item *x = *(const hs_run_item *const *)a, *y = *(const hs_run_item *const *)b;
+    if (x->cost != y->cost)
+        return x->cost > y->cost ? -1 : 1;
+    return (x->index > y->index) - (x->index < y->index);
+}
+
+/* Longest-processing-time assignment of items (sorted) to nbins bins; only
+ * items with owner[i] == want take part; writes the bin into bin[]. */
+static void lpt(hs_run_item **sorted, int count, const int *owner, int want, int nbins, int *bin)
+{
+    double *load = hs_calloc((size_t)nbins, sizeof *load);
+    for (int i = 0; i < count; i++) {
+        if (owner && owner[i] != want)
+            continue;
+        int best = 0;
+        for (int b = 1; b < nbins; b++)
+            if (load[b] < load[best])
+                best = b;
+        bin[i] = best;
+        load[best] += sorted[i]->cost > 0 ? sorted[i]->cost : 1e-9;
+    }
+    hs_sys_free(load);
+}
+
+static void fmt_time(double s, char *buf, size_t len)
+{
+    if (s < 100)
+        snprintf(buf, len, "%.0f s", s);
+    else if (s < 6000)
+        snprintf(buf, len, "%.1f min", s / 60);
+    else
+        snprintf(buf, len, "%.1f h", s / 3600);
+}
+
+static double now_s(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+int hs_run_grid(const hs_run_opts *o, hs_run_item *items, int count, hs_run_fn fn, void *ctx)
+{
+    hs_run run = {.o = o};
+    hs_ctr_init(); /* only to record which counters this machine has */
+    parse_slice(o, &run.slice, &run.nslices);
+    const int rank = hs_comm_rank(), nranks = hs_comm_size();
+
+    hs_run_item **sorted = hs_alloc((size_t)(count ? count : 1) * sizeof *sorted);
+    for (int i = 0; i < count; i++)
+        sorted[i] = &items[i];
+    qsort(sorted, (size_t)count, sizeof *sorted, by_cost);
+    int *sl = hs_alloc((size_t)(count ? count : 1) * sizeof *sl);
+    int *rk = hs_alloc((size_t)(count ? count : 1) * sizeof *rk);
+    lpt(sorted, count, NULL, 0, run.nslices, sl);
+    lpt(sorted, count, sl, run.slice, nranks, rk);
+
+    char err[1024];
+    char name[256];
+    snprintf(name, sizeof name, "%s.csv", o->suite);
+    hs_csv *csv = hs_csv_open(o->out, name, o->header, o->nkey, err, sizeof err);
+    double bad = csv ? 0 : 1;
+    hs_comm_max(&bad, 1);
+    if (bad) {
+        hs_csv_close(csv);
+        hs_sys_free(sorted);
+        hs_sys_free(sl);
+        hs_sys_free(rk);
+        fail(o, "%s", csv ? "another rank could not open the results file" : err);
+    }
+
+    /* Every rank checks the whole slice against the file before anyone
+     * appends, so all reach the same verdict. */
+    int in_slice = 0, present = 0, first_present = -1;
+    for (int i = 0; i < count; i++)
+        if (sl[i] == run.slice) {
+            in_slice++;
+            if (hs_csv_has(csv, sorted[i]->key)) {
+                present++;
+                if (first_present < 0)
+                    first_present = i;
+            }
+        }
+    if (present && !o->resume) {
+        char msg[768];
+        snprintf(msg, sizeof msg, "%s already has %d of this grid's %d configurations (first: %s); use --resume "
+                 "to continue the run, or a new --out", hs_csv_path(csv), present, in_slice,
+                 sorted[first_present]->label);
+        hs_csv_close(csv);
+        hs_sys_free(sorted);
+        hs_sys_free(sl);
+        hs_sys_free(rk);
+        fail(o, "%s", msg);
+    }
+    hs_comm_barrier();
+
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    sigset_t block;
+    sigemptyset(&block);
+    sigaddset(&block, SIGTERM);
+    sigaddset(&block, SIGINT);
+
+    double todo_cost = 0;
+    int todo = 0;
+    for (int i = 0; i < count; i++)
+        if (sl[i] == run.slice && rk[i] == rank && !hs_csv_has(csv, sorted[i]->key)) {
+            todo++;
+            todo_cost += sorted[i]->cost;
+        }
+    if (rank == 0 && o->note && *o->note)
+        fputs(o->note, stderr);
+    if (rank == 0 || nranks > 1)
+        fprintf(stderr, "%s: %d configurations in the grid, %d in slice %d/%d, %d already in %s; "
+                        "rank %d of %d runs %d\n",
+                o->suite, count, in_slice, run.slice, run.nslices, present, hs_csv_path(csv), rank, nranks,
+                todo);
+
+    const double t0 = now_s();
+    double done_cost = 0;
+    int done = 0;
+    for (int i = 0; i < count && !stop_flag; i++) {
+        const hs_run_item *it = sorted[i];
+        if (sl[i] != run.slice || rk[i] != rank || hs_csv_has(csv, it->key))
+            continue;
+        fprintf(stderr, "%s [rank %d] %d/%d: %s ...\n", o->suite, rank, done + 1, todo, it->label);
+        const double t1 = now_s();
+        char *rows = NULL;
+        size_t len = 0;
+        fn(ctx, it, &run, &rows, &len);
+        if (rows && len) {
+            sigset_t old;
+            sigprocmask(SIG_BLOCK, &block, &old);
+            hs_csv_append(csv, rows);
+            sigprocmask(SIG_SETMASK, &old, NULL);
+        }
+        hs_sys_free(rows);
+        if (!len)
+            break; /* the configuration gave up on a stop signal */
+        done++;
+        done_cost += it->cost;
+        const double el = now_s() - t0;
+        char a[32], b[32], c[32];
+        fmt_time(now_s() - t1, a, sizeof a);
+        fmt_time(el, b, sizeof b);
+        fmt_time(done_cost > 0 ? el * (todo_cost - done_cost) / done_cost : 0, c, sizeof c);
+        fprintf(stderr, "%s [rank %d] %d/%d done in %s; elapsed %s, ETA %s\n", o->suite, rank, done, todo, a,
+                b, c);
+    }
+    hs_csv_close(csv);
+    hs_sys_free(sorted);
+    hs_sys_free(sl);
+    hs_sys_free(rk);
+    double stopped = done < todo ? 1 : 0;
+    hs_comm_max(&stopped, 1);
+    signal(SIGTERM, SIG_DFL);
+    signal(SIGINT, SIG_DFL);
+    if (stopped && rank == 0)
+        fprintf(stderr, "%s: stopped by a signal before the grid was complete; rerun the same command "
+                        "with --resume to continue\n", o->suite);
+    return stopped ? HS_RUN_INTERRUPTED : 0;
+}

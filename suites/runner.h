@@ -1,0 +1,77 @@
+/* What every grid suite (separation, trainability, contextuality) shares:
+ * a list of independent configurations, split deterministically over Slurm
+ * array slices (--slice I/N) and MPI ranks, each configuration's rows
+ * appended to DIR/<suite>.csv as one atomic group with provenance columns;
+ * --resume skips configurations already in the file; progress (done/total,
+ * current configuration, elapsed, ETA) on stderr; SIGTERM or SIGINT (Slurm at
+ * the time limit, Ctrl-C) lets the configuration in progress finish and then
+ * stops, a second signal stops at once (the row in progress is dropped: rows
+ * are only ever written whole).
+ *
+ * Split: configurations are taken in decreasing estimated cost and each goes
+ * to the slice, then the rank, with the least estimated work so far
+ * (longest-processing-time first); every process computes the same split. */
+#ifndef HS_RUNNER_H
+#define HS_RUNNER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hsmt.h"
+#include "model.h"
+#include "score.h"
+
+/* Exit status of a suite stopped by a signal (128 + SIGTERM). */
+#define HS_RUN_INTERRUPTED 143
+/* The provenance columns every suite appends to its rows. */
+#define HS_RUN_PROV_HEADER "slice,rank,version,git_rev,host,ranks,threads,counters,timestamp"
+
+typedef struct {
+    char key[256];   /* the row's key columns, comma-joined (the CSV's first nkey) */
+    char label[160]; /* for progress lines */
+    double cost;     /* estimated relative cost (only ratios matter) */
+    int index;       /* the suite's own index of the configuration */
+} hs_run_item;
+
+typedef struct {
+    const char *suite;  /* name, also the CSV file name (DIR/<suite>.csv) */
+    const char *header; /* CSV header, ending with HS_RUN_PROV_HEADER */
+    int nkey;           /* key columns */
+    const char *out;    /* results directory */
+    const char *slice;  /* "I/N" or NULL for 0/1 */
+    int resume;
+    int threads;        /* recorded in the provenance columns */
+    const char *note;   /* printed by rank 0 once the options are valid, or NULL */
+} hs_run_opts;
+
+typedef struct hs_run hs_run;
+
+/* Produces the CSV rows (complete lines, each ending with ",", then the
+ * provenance written by hs_run_prov, and "\n") of configuration `it`. */
+typedef void (*hs_run_fn)(void *ctx, const hs_run_item *it, hs_run *run, char **rows, size_t *len);
+
+/* Collective. Validates the options (exit 2: bad --slice, existing rows of
+ * this grid without --resume, an existing file with another header), then
+ * runs this process's share of items[0..count). Returns 0 when all of it was
+ * done (rows appended), HS_RUN_INTERRUPTED when a signal stopped it. */
+int hs_run_grid(const hs_run_opts *o, hs_run_item *items, int count, hs_run_fn fn, void *ctx);
+
+/* Appends the provenance fields (no leading comma, no newline) to the
+ * growing buffer *rows of length *len. */
+void hs_run_prov(const hs_run *run, char **rows, size_t *len);
+/* printf-style append to a growing buffer. */
+void hs_run_cat(char **buf, size_t *len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* 1 once a stop signal arrived: long configurations may poll it and give up
+ * (then they return no rows). */
+int hs_run_stopping(void);
+
+/* Scores model m on sequences first .. first + count - 1 of task t (drawn
+ * with the exact generator), adding to sc. A model that cannot follow a
+ * sequence is an internal error (fatal). */
+void hs_run_score_model(const hs_hsmt *t, hs_model *m, uint64_t first, long count, hs_score *sc);
+
+/* Path of DIR/<suite>.csv (for summaries read after the grid ran). */
+void hs_run_csv_path(const hs_run_opts *o, char *buf, size_t len);
+
+#endif

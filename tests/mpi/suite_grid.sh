@@ -1,0 +1,24 @@
+#!/bin/sh
+# A grid suite under mpirun: the configurations are spread over the ranks
+# (every rank computes some: the rank column), and the rows are the same as a
+# one-process run's (training and scoring depend on the configuration only).
+# usage: suite_grid.sh HYPERSEP CONFIG MPIEXEC NPFLAG [FLAGS...]
+set -eu
+hs=$1 conf=$2 mpiexec=$3 npflag=$4
+shift 4
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+rows() { tail -n +2 "$1" | cut -d, -f1-21,24-27 | sort; }
+
+HYPERSEP_MPI=0 "$hs" suite separation --config "$conf" --out "$tmp/serial" >"$tmp/serial.tsv" 2>"$tmp/err"
+rows "$tmp/serial/separation.csv" >"$tmp/serial.rows"
+for np in 2 4; do
+    "$mpiexec" "$npflag" "$np" "$@" "$hs" suite separation --config "$conf" --out "$tmp/np$np" \
+        >"$tmp/np$np.tsv" 2>>"$tmp/err" || fail "np=$np: $(tail -3 "$tmp/err")"
+    rows "$tmp/np$np/separation.csv" | cmp -s - "$tmp/serial.rows" || fail "np=$np: rows differ from one process"
+    cmp -s "$tmp/np$np.tsv" "$tmp/serial.tsv" || fail "np=$np: summary differs from one process (or printed twice)"
+    used=$(tail -n +2 "$tmp/np$np/separation.csv" | awk -F, '{print $29 "/" $33}' | sort -u | wc -l)
+    [ "$used" -eq "$np" ] || fail "np=$np: rows come from $used ranks, expected all $np"
+done
+echo "suite_grid: ok"
