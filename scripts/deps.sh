@@ -1,14 +1,17 @@
 #!/bin/sh
 # Installs the Debian packages hypersep needs, only those missing, quietly.
 # usage: scripts/deps.sh [build|test|analysis]
-#   test adds what the test suite uses; analysis adds matplotlib for analysis/.
+#   test adds what the test suite uses; analysis adds matplotlib for analysis/
+#   (the main job's plots). The Slurm daemons the Slurm test needs are
+#   installed by that test itself (tests/slurm.sh), only when it runs as root.
 set -eu
 want="build-essential cmake pkg-config git libfftw3-dev libcmocka-dev libpapi-dev papi-tools
 libopenmpi-dev openmpi-bin libopenblas-dev libglpk-dev"
 if [ "${1:-build}" = test ]; then
     # Debian's /usr/bin/python3 with torch: the independent cross-check of the
-    # classical baselines (tests/torch_check.sh).
-    want="$want python3-numpy python3-torch"
+    # classical baselines (tests/torch_check.sh); matplotlib for the analysis
+    # scripts' test (tests/analysis.sh).
+    want="$want python3-numpy python3-torch python3-matplotlib"
 elif [ "${1:-build}" = analysis ]; then
     want="$want python3-numpy python3-matplotlib"
 fi

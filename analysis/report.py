@@ -1,0 +1,194 @@
+#!/usr/bin/env python3
+"""results.md from the separation, trainability and contextuality suites.
+
+usage: report.py [-o DIR] [--separation CSV...] [--trainability CSV...]
+                 [--contextuality CSV...]
+
+Reads the suites' CSVs (columns: docs/formats.md; files of one suite are
+merged, the latest row per configuration kept) and writes DIR/results.md
+(default DIR: the first CSV's directory):
+  - where the data came from: files, row counts, git revisions and hosts;
+  - separation: per task (k, ell, n, correlation length) and model the
+    smallest memory (bits) whose held-out excess loss is <= epsilon, beside
+    the lower bound (binom(n,k) - 1) log2 d and the quantum memory n log2 d;
+    the log-log slopes of memory against correlation length;
+  - trainability: grad_var against n per model and k, the decay rates
+    (slope of log2 grad_var against n), and the final held-out excess loss
+    of each training curve;
+  - contextuality: the LP certificates and the pre-sampling model's loss;
+  - links to the plots of plot_separation.py and plot_trainability.py that
+    exist in DIR.
+Prints the separation summary table (markdown) on stdout. Needs only the
+standard library.
+"""
+import argparse
+import os
+import sys
+
+import suite_csv as sc
+
+PLOTS = {"separation": ["separation.png", "separation_excess.png"],
+         "trainability": ["trainability_variance.png", "trainability_curves.png"]}
+NOT_REACHED = "—"
+
+
+def md_table(head, rows, align=None):
+    """Markdown table; align: one of 'l', 'r' per column (default right)."""
+    align = align or ["r"] * len(head)
+    lines = ["| " + " | ".join(head) + " |",
+             "|" + "|".join(":---" if a == "l" else "---:" for a in align) + "|"]
+    lines += ["| " + " | ".join(str(c) for c in r) + " |" for r in rows]
+    return "\n".join(lines)
+
+
+def g3(v):
+    return "" if v is None else f"{v:.3g}"
+
+
+def size_label(r):
+    if r["model"] in ("lstm", "gru"):
+        return f" (h={r['size']})"
+    if r["model"] == "transformer":
+        return f" (d_model={r['size']}, L={r['layers']})"
+    return ""
+
+
+def plot_links(out, suite):
+    names = [p for p in PLOTS[suite] if os.path.exists(os.path.join(out, p))]
+    return "\n\n".join(f"![{os.path.splitext(p)[0]}]({p})" for p in names)
+
+
+def separation_section(rows):
+    """(markdown section, summary table alone)."""
+    summary = sc.separation_summary(rows)
+    models = sc.model_order({m for t in summary for m in t["best"]})
+    # d and bases become columns only when they differ between tasks, q only
+    # when it is not the default q = n.
+    extra = [c for c in ("d", "bases") if len({t[c] for t in summary}) > 1]
+    if any(t["queries"] != t["n"] for t in summary):
+        extra.append("queries")
+    head = ["k", "ell", "n", "corr_length"] + [{"queries": "q"}.get(c, c) for c in extra] + models + \
+           ["lower bound", "quantum"]
+    body = []
+    for t in summary:
+        cells = [t["k"], t["ell"], t["n"], t["corr_length"]] + [t[c] for c in extra]
+        for m in models:
+            if m not in t["best"]:
+                cells.append("")
+            elif t["best"][m] is None:
+                cells.append(NOT_REACHED)
+            else:
+                b = t["best"][m]
+                cells.append(sc.fmt_num(b["memory_bits"]) + size_label(b))
+        cells += [sc.fmt_num(t["lower_bound"]), sc.fmt_num(t["quantum"])]
+        body.append(cells)
+    table = md_table(head, body, ["l" if h == "bases" else "r" for h in head])
+    eps = sorted({r["epsilon"] if r["epsilon"] is not None else sc.DEFAULT_EPSILON for r in rows})
+    slopes = sc.separation_slopes(summary)
+    slope_table = md_table(["model", "k", "points", "slope"],
+                           [[m, k, len(p), sc.fmt_slope(s)] for m, k, p, s in slopes], ["l", "r", "r", "r"])
+    text = (f"Smallest memory (bits) of each model whose held-out excess loss is <= epsilon "
+            f"({', '.join(f'{e:g}' for e in eps)} bits per output), seeds pooled; {NOT_REACHED}: "
+            f"the model ran but no size reached epsilon; empty: not run. corr_length = ell + 2q. "
+            f"Lower bound (binom(n,k) - 1) log2 d, quantum memory n log2 d.\n\n{table}\n\n"
+            f"Least-squares slopes of log memory against log correlation length over the tasks "
+            f"where the model reached epsilon (n/a: fewer than 2 points); lower_bound and quantum "
+            f"are the reference lines.\n\n{slope_table}")
+    return text, table
+
+
+def trainability_section(rows):
+    series = sc.variance_series(rows)
+    parts = []
+    if series:
+        ns = sorted({n for pts in series.values() for n, _, _, _ in pts})
+        cols = list(series)
+        for idx, what in ((1, "write-cell parameters (grad_var"), (2, "query-cell angles, which both "
+                                                                     "models share (grad_var_query")):
+            val = {(key, p[0]): p[idx] for key, pts in series.items() for p in pts}
+            body = [[n] + [g3(val.get((key, n))) for key in cols] for n in ns]
+            parts.append(f"Gradient variance over random initialisations, mean over the {what}; "
+                         "L in bits per output):\n\n" + md_table(["n"] + [f"{m} k={k}" for m, k in cols], body))
+        rates = []
+        for (m, k), pts in series.items():
+            s, npts = sc.decay_rate(pts)
+            q, _ = sc.decay_rate(pts, True)
+            rates.append([m, k, npts, sc.fmt_slope(s), "" if s is None else f"{2 ** s:.3g}", sc.fmt_slope(q),
+                          "" if q is None else f"{2 ** q:.3g}"])
+        parts.append("Decay rate: least-squares slope of log2 variance against n (n/a: fewer than "
+                     "2 points); the factor per added site is 2^slope.\n\n" +
+                     md_table(["model", "k", "points", "write: log2 slope per site", "factor per site",
+                               "query: log2 slope per site", "factor per site"],
+                              rates, ["l", "r", "r", "r", "r", "r", "r"]))
+    cur = sc.curves(rows)
+    if cur:
+        body = []
+        for (k, n), lines in cur.items():
+            for (ell, seed), rs in lines.items():
+                last = rs[-1]
+                body.append([k, n, ell, seed, last["step"], g3(last["excess_loss_bits"]),
+                             g3(last["loss_bits"]), g3(last["seconds"]), last["samples"] or ""])
+        parts.append("k-HRNN training from random starts: the last logged step of each curve, "
+                     "held-out excess loss and cross-entropy in bits per output.\n\n" +
+                     md_table(["k", "n", "ell", "seed", "final step", "excess (bits)",
+                               "loss (bits)", "seconds", "held-out sequences"], body))
+    return "\n\n".join(parts) or "No rows of kind variance or curve."
+
+
+def contextuality_section(rows):
+    body = []
+    for r in sorted(rows, key=lambda r: tuple((r[c] is None, r[c]) for c in sc.CONTEXTUALITY.names[:6])):
+        lp = "" if r["lp_rows"] is None else f"{r['lp_rows']} x {r['lp_cols']}"
+        body.append([r["k"], r["n"], r["d"], r["bases"] or "", r["states"], r["seed"], r["contexts"], lp,
+                     f"{r['infeasible']}/{r['states']}", g3(r["ncf_mean"]), g3(r["ncf_min"]),
+                     g3(r["ncf_max"]), g3(r["presample_excess_bits"]),
+                     sc.fmt_num(r["presample_memory_bits"]), sc.fmt_num(r["exact_bits"]),
+                     g3(r["lp_seconds"])])
+    head = ["k", "n", "d", "bases", "states", "seed", "contexts", "LP rows x cols", "infeasible",
+            "ncf mean", "ncf min", "ncf max", "presample excess (bits)", "presample memory (bits)",
+            "exact memory (bits)", "LP seconds"]
+    align = ["r"] * 3 + ["l"] + ["r"] * 12
+    return ("Noncontextuality certificates for the latent hypergraph states of the first `states` "
+            "sequences: infeasible = states whose query statistics no noncontextual joint "
+            "distribution reproduces (LP infeasible); ncf = noncontextual fraction (1 = "
+            "noncontextual). The pre-sampling (noncontextual) model's held-out excess loss "
+            "beside its memory.\n\n" + md_table(head, body, align))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    for s in ("separation", "trainability", "contextuality"):
+        ap.add_argument(f"--{s}", nargs="+", action="extend", default=[], metavar="CSV",
+                        help=f"{s}.csv files of hypersep suite {s}")
+    ap.add_argument("-o", "--out", help="output directory (default: the first CSV's directory)")
+    args = ap.parse_args()
+    given = [(sc.SEPARATION, args.separation), (sc.TRAINABILITY, args.trainability),
+             (sc.CONTEXTUALITY, args.contextuality)]
+    given = [(t, p) for t, p in given if p]
+    if not given:
+        sc.fail("nothing to report: give --separation, --trainability and/or --contextuality CSV files")
+    loaded = [(t, paths) + sc.load(t, paths) for t, paths in given]
+    out = sc.out_dir(args.out, given[0][1][0])
+
+    prov = [sc.provenance_line(t, info, len(rows)) for t, _, rows, info in loaded]
+    doc = ["# hypersep results", "",
+           "Generated by analysis/report.py. Data: " + "; ".join(prov) + "."]
+    sections = {"separation": separation_section, "trainability": trainability_section,
+                "contextuality": contextuality_section}
+    summary = None
+    for t, _, rows, _ in loaded:
+        text = sections[t.name](rows)
+        if t.name == "separation":
+            text, summary = text
+        doc += ["", f"## {t.name.capitalize()}", "", text]
+        links = plot_links(out, t.name) if t.name in PLOTS else ""
+        if links:
+            doc += ["", links]
+    sc.write_atomic(os.path.join(out, "results.md"), "\n".join(doc) + "\n")
+    if summary is not None:
+        print(summary)
+    print(f"{sc.PROG}: wrote results.md to {out}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
