@@ -19,33 +19,7 @@
 #include "grad.h"
 #include "hsmt.h"
 #include "score.h"
-
-static hs_hsmt make_cfg(int n, int k, long ell, uint64_t seed)
-{
-    hs_hsmt c = {.n = n, .k = k, .d = 2, .ell = ell, .seed = seed};
-    hs_hsmt_defaults(&c);
-    char err[256];
-    assert_int_equal(hs_hsmt_validate(&c, err, sizeof err), 0);
-    return c;
-}
-
-static hs_seq *draw_seqs(const hs_hsmt *c, uint64_t first, int count)
-{
-    hs_gen *g = hs_gen_new(c);
-    hs_seq *s = calloc((size_t)count, sizeof *s);
-    assert_non_null(s);
-    for (int i = 0; i < count; i++)
-        hs_gen_sequence(g, first + (uint64_t)i, &s[i]);
-    hs_gen_free(g);
-    return s;
-}
-
-static void free_seqs(hs_seq *s, int count)
-{
-    for (int i = 0; i < count; i++)
-        hs_seq_free(&s[i]);
-    free(s);
-}
+#include "seq_fixture.h"
 
 /* 2x2 products c = a b. */
 static void mul2(const cplx *a, const cplx *b, cplx *c)
@@ -134,7 +108,7 @@ static void dense_predict(const hs_ansatz *a, const hs_seq *s, double *r)
 static void test_parameters(void **state)
 {
     (void)state;
-    hs_hsmt c = make_cfg(5, 3, 4, 1);
+    hs_hsmt c = seq_fixture_cfg(5, 3, 4, 1);
     hs_ansatz a, b;
     hs_ansatz_random(&a, &c, 9);
     assert_int_equal(hs_ansatz_nparams(&a), 2 * 3 + 3 * 3);
@@ -160,8 +134,8 @@ static void test_dense_reference(void **state)
      * over <= 8 writes x 3 gates and 5 conditionings on 32 amplitudes. */
     const int cases[][3] = {{3, 1, 4}, {4, 2, 6}, {5, 2, 8}, {5, 3, 8}};
     for (size_t ci = 0; ci < sizeof cases / sizeof cases[0]; ci++) {
-        hs_hsmt c = make_cfg(cases[ci][0], cases[ci][1], cases[ci][2], 50 + ci);
-        hs_seq *seqs = draw_seqs(&c, 0, 3);
+        hs_hsmt c = seq_fixture_cfg(cases[ci][0], cases[ci][1], cases[ci][2], 50 + ci);
+        hs_seq *seqs = seq_fixture_draw(&c, 0, 3);
         for (int pt = 0; pt < 2; pt++) {
             hs_ansatz a;
             hs_ansatz_random(&a, &c, 500 + 10 * ci + pt);
@@ -179,7 +153,7 @@ static void test_dense_reference(void **state)
                 free(dr);
             }
         }
-        free_seqs(seqs, 3);
+        seq_fixture_free(seqs, 3);
     }
 }
 
@@ -222,8 +196,8 @@ static void test_dr_finite_differences(void **state)
 {
     (void)state;
     for (int k = 1; k <= 3; k++) {
-        hs_hsmt c = make_cfg(5, k, 6, 60 + k);
-        hs_seq *seqs = draw_seqs(&c, 0, 2);
+        hs_hsmt c = seq_fixture_cfg(5, k, 6, 60 + k);
+        hs_seq *seqs = seq_fixture_draw(&c, 0, 2);
         for (int pt = 0; pt < 2; pt++) {
             hs_ansatz a;
             hs_ansatz_random(&a, &c, 600 + 10 * k + pt);
@@ -247,7 +221,7 @@ static void test_dr_finite_differences(void **state)
                 free(dr);
             }
         }
-        free_seqs(seqs, 2);
+        seq_fixture_free(seqs, 2);
     }
 }
 
@@ -255,8 +229,8 @@ static void test_loss_finite_differences(void **state)
 {
     (void)state;
     for (int k = 1; k <= 3; k++) {
-        hs_hsmt c = make_cfg(6, k, 8, 70 + k);
-        hs_seq *seqs = draw_seqs(&c, 3, 3);
+        hs_hsmt c = seq_fixture_cfg(6, k, 8, 70 + k);
+        hs_seq *seqs = seq_fixture_draw(&c, 3, 3);
         for (int pt = 0; pt < 3; pt++)
             for (int kind = HS_LOSS_CE; kind <= HS_LOSS_NLL; kind++) {
                 hs_ansatz a;
@@ -280,7 +254,7 @@ static void test_loss_finite_differences(void **state)
                  * vacuous. */
                 assert_true(gmax > 1e-3);
             }
-        free_seqs(seqs, 3);
+        seq_fixture_free(seqs, 3);
     }
 }
 
@@ -293,9 +267,9 @@ static void test_thread_independence(void **state)
      * threads. */
     const int cases[][4] = {{10, 2, 20, 16}, {13, 3, 20, 1}};
     for (size_t ci = 0; ci < 2; ci++) {
-        hs_hsmt c = make_cfg(cases[ci][0], cases[ci][1], cases[ci][2], 80 + ci);
+        hs_hsmt c = seq_fixture_cfg(cases[ci][0], cases[ci][1], cases[ci][2], 80 + ci);
         const int count = cases[ci][3];
-        hs_seq *seqs = draw_seqs(&c, 0, count);
+        hs_seq *seqs = seq_fixture_draw(&c, 0, count);
         hs_ansatz a;
         hs_ansatz_random(&a, &c, 81);
         double g1[64], g2[64], L[2];
@@ -307,7 +281,7 @@ static void test_thread_independence(void **state)
         omp_set_num_threads(saved);
         assert_true(L[0] == L[1]);
         assert_memory_equal(g1, g2, (size_t)hs_ansatz_nparams(&a) * sizeof *g1);
-        free_seqs(seqs, count);
+        seq_fixture_free(seqs, count);
     }
 }
 

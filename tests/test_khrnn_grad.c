@@ -20,34 +20,8 @@
 #include "khrnn_grad.h"
 #include "khrnn_train.h"
 #include "score.h"
+#include "seq_fixture.h"
 #include "state.h"
-
-static hs_hsmt make_cfg(int n, int k, long ell, uint64_t seed)
-{
-    hs_hsmt c = {.n = n, .k = k, .d = 2, .ell = ell, .seed = seed};
-    hs_hsmt_defaults(&c);
-    char err[256];
-    assert_int_equal(hs_hsmt_validate(&c, err, sizeof err), 0);
-    return c;
-}
-
-static hs_seq *draw_seqs(const hs_hsmt *c, uint64_t first, int count)
-{
-    hs_gen *g = hs_gen_new(c);
-    hs_seq *s = calloc((size_t)count, sizeof *s);
-    assert_non_null(s);
-    for (int i = 0; i < count; i++)
-        hs_gen_sequence(g, first + (uint64_t)i, &s[i]);
-    hs_gen_free(g);
-    return s;
-}
-
-static void free_seqs(hs_seq *s, int count)
-{
-    for (int i = 0; i < count; i++)
-        hs_seq_free(&s[i]);
-    free(s);
-}
 
 /* The engine's predictions (core/khrnn.c, a different code path). */
 static void engine_predict(const hs_khrnn *m, const hs_seq *s, double *r)
@@ -85,8 +59,8 @@ static void test_zero_tangent_matches_engine(void **state)
      * conditionings on states of <= 2^10 amplitudes. */
     const int cases[][3] = {{4, 1, 5}, {5, 2, 12}, {6, 3, 30}, {10, 3, 120}, {7, 4, 20}};
     for (size_t ci = 0; ci < sizeof cases / sizeof cases[0]; ci++) {
-        hs_hsmt c = make_cfg(cases[ci][0], cases[ci][1], cases[ci][2], 11 + ci);
-        hs_seq *seqs = draw_seqs(&c, 0, 3);
+        hs_hsmt c = seq_fixture_cfg(cases[ci][0], cases[ci][1], cases[ci][2], 11 + ci);
+        hs_seq *seqs = seq_fixture_draw(&c, 0, 3);
         for (int rep = 0; rep < 2; rep++) {
             hs_khrnn m;
             if (rep == 0)
@@ -108,7 +82,7 @@ static void test_zero_tangent_matches_engine(void **state)
                 free(dr);
             }
         }
-        free_seqs(seqs, 3);
+        seq_fixture_free(seqs, 3);
     }
 }
 
@@ -127,8 +101,8 @@ static void test_dr_finite_differences(void **state)
 {
     (void)state;
     for (int k = 1; k <= 3; k++) {
-        hs_hsmt c = make_cfg(5, k, 8, 20 + k);
-        hs_seq *seqs = draw_seqs(&c, 0, 2);
+        hs_hsmt c = seq_fixture_cfg(5, k, 8, 20 + k);
+        hs_seq *seqs = seq_fixture_draw(&c, 0, 2);
         for (int pt = 0; pt < 2; pt++) {
             hs_khrnn m;
             hs_khrnn_random(&m, &c, 200 + 10 * k + pt);
@@ -158,7 +132,7 @@ static void test_dr_finite_differences(void **state)
                 free(dr);
             }
         }
-        free_seqs(seqs, 2);
+        seq_fixture_free(seqs, 2);
     }
 }
 
@@ -166,8 +140,8 @@ static void test_loss_finite_differences(void **state)
 {
     (void)state;
     for (int k = 1; k <= 3; k++) {
-        hs_hsmt c = make_cfg(6, k, 10, 30 + k);
-        hs_seq *seqs = draw_seqs(&c, 5, 3);
+        hs_hsmt c = seq_fixture_cfg(6, k, 10, 30 + k);
+        hs_seq *seqs = seq_fixture_draw(&c, 5, 3);
         for (int pt = 0; pt < 3; pt++)
             for (int kind = HS_LOSS_CE; kind <= HS_LOSS_NLL; kind++) {
                 hs_khrnn m;
@@ -202,7 +176,7 @@ static void test_loss_finite_differences(void **state)
                  * is not vacuous. */
                 assert_true(gmax > 1e-3);
             }
-        free_seqs(seqs, 3);
+        seq_fixture_free(seqs, 3);
     }
 }
 
@@ -217,8 +191,8 @@ static void test_exact_is_stationary(void **state)
      * derivative of r that does not sum to 0 over outcomes shows as O(1). */
     const int cases[][3] = {{5, 1, 10}, {6, 2, 15}, {7, 3, 35}, {8, 3, 56}};
     for (size_t ci = 0; ci < sizeof cases / sizeof cases[0]; ci++) {
-        hs_hsmt c = make_cfg(cases[ci][0], cases[ci][1], cases[ci][2], 40 + ci);
-        hs_seq *seqs = draw_seqs(&c, 0, 4);
+        hs_hsmt c = seq_fixture_cfg(cases[ci][0], cases[ci][1], cases[ci][2], 40 + ci);
+        hs_seq *seqs = seq_fixture_draw(&c, 0, 4);
         hs_khrnn m;
         hs_khrnn_exact(&m, &c);
         const int P = hs_khrnn_grad_nparams(&m);
@@ -231,7 +205,7 @@ static void test_exact_is_stationary(void **state)
         assert_true(fabs(L - sc.opt / (double)sc.outputs) < 1e-10);
         for (int j = 0; j < P; j++)
             assert_true(fabs(g[j]) < 1e-9);
-        free_seqs(seqs, 4);
+        seq_fixture_free(seqs, 4);
     }
 }
 
@@ -244,9 +218,9 @@ static void test_thread_independence(void **state)
      * threads. */
     const int cases[][4] = {{10, 2, 45, 16}, {13, 3, 100, 1}};
     for (size_t ci = 0; ci < 2; ci++) {
-        hs_hsmt c = make_cfg(cases[ci][0], cases[ci][1], cases[ci][2], 60 + ci);
+        hs_hsmt c = seq_fixture_cfg(cases[ci][0], cases[ci][1], cases[ci][2], 60 + ci);
         const int count = cases[ci][3];
-        hs_seq *seqs = draw_seqs(&c, 0, count);
+        hs_seq *seqs = seq_fixture_draw(&c, 0, count);
         hs_khrnn m;
         hs_khrnn_random(&m, &c, 61);
         double g1[64], g2[64], L[2];
@@ -258,7 +232,7 @@ static void test_thread_independence(void **state)
         omp_set_num_threads(saved);
         assert_true(L[0] == L[1]);
         assert_memory_equal(g1, g2, (size_t)hs_khrnn_grad_nparams(&m) * sizeof *g1);
-        free_seqs(seqs, count);
+        seq_fixture_free(seqs, count);
     }
 }
 
@@ -291,7 +265,7 @@ static void test_training_reaches_exact(void **state)
      * start, so a wrong gradient (which Adam would follow uphill or
      * sideways) fails it. Not every seed converges in this budget (5 of the
      * first 8 do), so this pins one that does. */
-    hs_hsmt c = make_cfg(4, 2, 6, 7);
+    hs_hsmt c = seq_fixture_cfg(4, 2, 6, 7);
     log_rec rec = {0};
     hs_khrnn_train_opts o = {.steps = 1500, .batch = 8, .lr = 0.05, .seed = 3, .eval = 200,
                              .every = 250, .curriculum = 1, .log = record, .log_ctx = &rec};
@@ -313,7 +287,7 @@ static void test_training_start_and_options(void **state)
      * the engine's score of hs_khrnn_random(seed) on the same held-out
      * sequences (1e-10: predictions agree to 1e-12, KL terms amplify by
      * <~ 1 / (r ln 2)). */
-    hs_hsmt c = make_cfg(5, 3, 10, 8);
+    hs_hsmt c = seq_fixture_cfg(5, 3, 10, 8);
     log_rec rec = {0};
     hs_khrnn_train_opts o = {.steps = 0, .batch = 4, .lr = 0.05, .seed = 9, .eval = 30,
                              .log = record, .log_ctx = &rec};
@@ -323,7 +297,7 @@ static void test_training_start_and_options(void **state)
     assert_int_equal(hs_khrnn_train(&m, &c, &o, &res, err, sizeof err), 0);
     assert_int_equal(rec.calls, 1);
     hs_khrnn_random(&ref, &c, 9);
-    hs_seq *held = draw_seqs(&c, HS_KHRNN_TRAIN_EVAL_FIRST, 30);
+    hs_seq *held = seq_fixture_draw(&c, HS_KHRNN_TRAIN_EVAL_FIRST, 30);
     hs_score sc = {0};
     double r[128];
     for (int i = 0; i < 30; i++) {
@@ -333,7 +307,7 @@ static void test_training_start_and_options(void **state)
     }
     assert_true(fabs(rec.first_excess - sc.kl / (double)sc.outputs) < 1e-10);
     assert_true(fabs(res.loss_bits - sc.ce / (double)sc.outputs) < 1e-10);
-    free_seqs(held, 30);
+    seq_fixture_free(held, 30);
 
     /* Invalid options are refused with a message naming the problem. */
     o.batch = 0;
