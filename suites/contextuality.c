@@ -176,22 +176,10 @@ static void run_one(void *vctx, const hs_run_item *it, hs_run *run, char **rows,
 
 int hs_suite_contextuality(int argc, char **argv)
 {
-    const char *config = NULL, *out = "results", *slice = NULL;
-    int resume = 0, print = 0;
-    hs_opt opts[] = {
-        {"config", HS_OPT_STR, &config, 0, 0, 0},  {"out", HS_OPT_STR, &out, 0, 0, 0},
-        {"resume", HS_OPT_FLAG, &resume, 0, 0, 0}, {"slice", HS_OPT_STR, &slice, 0, 0, 0},
-        {"print-config", HS_OPT_FLAG, &print, 0, 0, 0}, {NULL, 0, NULL, 0, 0, 0},
-    };
-    hs_opts_parse("suite contextuality", usage, opts, argc, argv);
     cx_ctx x = {0};
-    hs_config_load(&x.cfg, "contextuality", keys, config);
-    if (print) {
-        if (hs_comm_rank() == 0)
-            hs_config_print(&x.cfg, stdout);
-        hs_config_free(&x.cfg);
+    hs_run_cli cli;
+    if (hs_run_parse("contextuality", usage, keys, 0, argc, argv, &cli, &x.cfg))
         return 0;
-    }
     build_grid(&x);
     hs_run_item *items = hs_calloc((size_t)(x.nconf ? x.nconf : 1), sizeof *items);
     for (int i = 0; i < x.nconf; i++) {
@@ -204,8 +192,8 @@ int hs_suite_contextuality(int argc, char **argv)
         /* The LP's pricing passes over 2^(n|B|) columns dominate. */
         it->cost = pow(2.0, c->n * x.nbases[c->set]) * (double)hs_config_int(&x.cfg, "states");
     }
-    const hs_run_opts ro = {.suite = "contextuality", .header = header, .nkey = NKEY, .out = out, .slice = slice,
-                            .resume = resume, .threads = 1};
+    const hs_run_opts ro = {.suite = "contextuality", .header = header, .nkey = NKEY, .out = cli.out,
+                            .slice = cli.slice, .resume = cli.resume, .threads = 1};
     int rc = hs_run_grid(&ro, items, x.nconf, run_one, &x);
     hs_sys_free(items);
     hs_sys_free(x.conf);

@@ -13,6 +13,7 @@
 #include "comm.h"
 #include "counters.h"
 #include "csvlog.h"
+#include "opts.h"
 #include "sys.h"
 
 struct hs_run {
@@ -79,6 +80,31 @@ void hs_run_score_model(const hs_hsmt *t, hs_model *m, uint64_t first, long coun
     hs_sys_free(r);
     hs_seq_free(&s);
     hs_gen_free(g);
+}
+
+int hs_run_parse(const char *suite, const char *usage, const hs_config_key *keys, int with_threads, int argc,
+                 char **argv, hs_run_cli *cli, hs_config *cfg)
+{
+    *cli = (hs_run_cli){.out = "results", .threads = 1};
+    int print = 0;
+    hs_opt opts[] = {
+        {"config", HS_OPT_STR, &cli->config, 0, 0, 0},  {"out", HS_OPT_STR, &cli->out, 0, 0, 0},
+        {"resume", HS_OPT_FLAG, &cli->resume, 0, 0, 0}, {"slice", HS_OPT_STR, &cli->slice, 0, 0, 0},
+        {"print-config", HS_OPT_FLAG, &print, 0, 0, 0}, {"threads", HS_OPT_INT, &cli->threads, 1, 1024, 0},
+        {NULL, 0, NULL, 0, 0, 0},
+    };
+    if (!with_threads)
+        opts[5].name = NULL;
+    char cmd[64];
+    snprintf(cmd, sizeof cmd, "suite %s", suite);
+    hs_opts_parse(cmd, usage, opts, argc, argv);
+    hs_config_load(cfg, suite, keys, cli->config);
+    if (!print)
+        return 0;
+    if (hs_comm_rank() == 0)
+        hs_config_print(cfg, stdout);
+    hs_config_free(cfg);
+    return 1;
 }
 
 void hs_run_csv_path(const hs_run_opts *o, char *buf, size_t len)

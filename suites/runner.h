@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "config.h"
 #include "hsmt.h"
 #include "model.h"
 #include "score.h"
@@ -45,6 +46,19 @@ typedef struct {
 } hs_run_opts;
 
 typedef struct hs_run hs_run;
+
+/* The options every grid suite takes: --config, --out, --resume, --slice,
+ * --print-config and (with_threads) --threads. */
+typedef struct {
+    const char *config, *out, *slice;
+    int resume, threads;
+} hs_run_cli;
+
+/* Parses them (exit 2 on bad options, 0 after --help), loads the
+ * configuration against keys into *cfg, and returns 1 when --print-config
+ * was given: rank 0 has printed it and freed *cfg, the suite returns 0. */
+int hs_run_parse(const char *suite, const char *usage, const hs_config_key *keys, int with_threads, int argc,
+                 char **argv, hs_run_cli *cli, hs_config *cfg);
 
 /* Produces the CSV rows (complete lines, each ending with ",", then the
  * provenance written by hs_run_prov, and "\n") of configuration `it`. */

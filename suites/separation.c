@@ -385,26 +385,13 @@ static void summary(const sep_ctx *x, const hs_run_opts *o, const hs_run_item *i
 
 int hs_suite_separation(int argc, char **argv)
 {
-    const char *config = NULL, *out = "results", *slice = NULL;
-    int resume = 0, threads = 1, print = 0;
-    hs_opt opts[] = {
-        {"config", HS_OPT_STR, &config, 0, 0, 0},      {"out", HS_OPT_STR, &out, 0, 0, 0},
-        {"resume", HS_OPT_FLAG, &resume, 0, 0, 0},     {"slice", HS_OPT_STR, &slice, 0, 0, 0},
-        {"threads", HS_OPT_INT, &threads, 1, 1024, 0}, {"print-config", HS_OPT_FLAG, &print, 0, 0, 0},
-        {NULL, 0, NULL, 0, 0, 0},
-    };
-    hs_opts_parse("suite separation", usage, opts, argc, argv);
     sep_ctx x = {0};
-    hs_config_load(&x.cfg, "separation", keys, config);
-    if (print) {
-        if (hs_comm_rank() == 0)
-            hs_config_print(&x.cfg, stdout);
-        hs_config_free(&x.cfg);
+    hs_run_cli cli;
+    if (hs_run_parse("separation", usage, keys, 1, argc, argv, &cli, &x.cfg))
         return 0;
-    }
     build_grid(&x);
-    openblas_set_num_threads(threads);
-    omp_set_num_threads(threads);
+    openblas_set_num_threads(cli.threads);
+    omp_set_num_threads(cli.threads);
 
     hs_run_item *items = hs_calloc((size_t)(x.nconf ? x.nconf : 1), sizeof *items);
     for (int i = 0; i < x.nconf; i++) {
@@ -434,8 +421,9 @@ int hs_suite_separation(int argc, char **argv)
             it->cost = (double)x.eval * T * pow((double)x.d, c->n) * 4;
         }
     }
-    const hs_run_opts ro = {.suite = "separation", .header = header, .nkey = NKEY, .out = out, .slice = slice,
-                            .resume = resume, .threads = threads, .note = x.note};
+    const hs_run_opts ro = {.suite = "separation", .header = header, .nkey = NKEY, .out = cli.out,
+                            .slice = cli.slice, .resume = cli.resume, .threads = cli.threads,
+                            .note = x.note};
     int rc = hs_run_grid(&ro, items, x.nconf, run_one, &x);
     if (rc == 0 && hs_comm_rank() == 0)
         summary(&x, &ro, items);

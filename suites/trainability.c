@@ -256,25 +256,12 @@ static void run_one(void *vctx, const hs_run_item *it, hs_run *run, char **rows,
 
 int hs_suite_trainability(int argc, char **argv)
 {
-    const char *config = NULL, *out = "results", *slice = NULL;
-    int resume = 0, threads = 1, print = 0;
-    hs_opt opts[] = {
-        {"config", HS_OPT_STR, &config, 0, 0, 0},      {"out", HS_OPT_STR, &out, 0, 0, 0},
-        {"resume", HS_OPT_FLAG, &resume, 0, 0, 0},     {"slice", HS_OPT_STR, &slice, 0, 0, 0},
-        {"threads", HS_OPT_INT, &threads, 1, 1024, 0}, {"print-config", HS_OPT_FLAG, &print, 0, 0, 0},
-        {NULL, 0, NULL, 0, 0, 0},
-    };
-    hs_opts_parse("suite trainability", usage, opts, argc, argv);
     tr_ctx x = {0};
-    hs_config_load(&x.cfg, "trainability", keys, config);
-    if (print) {
-        if (hs_comm_rank() == 0)
-            hs_config_print(&x.cfg, stdout);
-        hs_config_free(&x.cfg);
+    hs_run_cli cli;
+    if (hs_run_parse("trainability", usage, keys, 1, argc, argv, &cli, &x.cfg))
         return 0;
-    }
     build_grid(&x);
-    omp_set_num_threads(threads);
+    omp_set_num_threads(cli.threads);
     hs_run_item *items = hs_calloc((size_t)(x.nconf ? x.nconf : 1), sizeof *items);
     const double S = (double)hs_config_int(&x.cfg, "samples"), B = (double)hs_config_int(&x.cfg, "variance_batch");
     const double steps = (double)hs_config_int(&x.cfg, "steps"), tb = (double)hs_config_int(&x.cfg, "batch");
@@ -302,8 +289,8 @@ int hs_suite_trainability(int argc, char **argv)
             it->cost = (amps * P * (c->ansatz ? (double)c->ell * c->k + c->n : c->n + c->k) + seq) * S * B;
         }
     }
-    const hs_run_opts ro = {.suite = "trainability", .header = header, .nkey = NKEY, .out = out, .slice = slice,
-                            .resume = resume, .threads = threads};
+    const hs_run_opts ro = {.suite = "trainability", .header = header, .nkey = NKEY, .out = cli.out,
+                            .slice = cli.slice, .resume = cli.resume, .threads = cli.threads};
     int rc = hs_run_grid(&ro, items, x.nconf, run_one, &x);
     hs_sys_free(items);
     hs_sys_free(x.conf);
