@@ -1,44 +1,43 @@
 #!/bin/sh
-# The main job: builds hypersep and runs a small experiment on one machine.
-# It draws HSMT datasets for k = 1, 2, 3 at growing context length
-# ell = binom(n, k), n = 4..16, scores the exact and a randomly
-# initialised k-HRNN on them, and prints one TSV row per configuration with the
-# quantum memory (n) beside the classical lower bound binom(n, k) - 1.
-# Files land in results/main/ (datasets and results.tsv).
+# The main job: a small separation experiment on one machine, end to end.
+# Builds hypersep, runs the three grid suites at their built-in (smallest)
+# grids, then the analysis:
+#   separation     memory each model needs against correlation length
+#   trainability   gradient variance against n, k-HRNN training curves
+#   contextuality  LP certificates, the presample model's loss
+# Results land in results/main/: the CSV files, the plots (PNG), results.md,
+# and the summary table, which is also printed. Under Open MPI the suites
+# spread their configurations over one rank per core; without it they run in
+# one process. The suites resume: an interrupted main job, started again,
+# continues where it stopped.
 # usage: scripts/run-main.sh
 set -eu
 cd "$(dirname "$0")/.."
-scripts/deps.sh build
+scripts/deps.sh analysis
 mkdir -p build
 cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release >build/configure-main.log 2>&1 ||
     { cat build/configure-main.log >&2; exit 1; }
-cmake --build build/release -j"$(nproc)" --target hypersep >/dev/null
+cmake --build build/release -j"$(nproc)" --target hypersep >build/build-main.log 2>&1 ||
+    { cat build/build-main.log >&2; exit 1; }
 hs=build/release/cli/hypersep
 out=results/main
 mkdir -p "$out"
-tmp="$out/results.tsv.tmp"
-printf 'k\tell\tn\tsequences\tquantum_memory_bits\tclassical_lower_bound_bits\texact_classical_bits\toptimum_bits\tkhrnn_exact_excess_bits\tkhrnn_random_excess_bits\n' >"$tmp"
-for k in 1 2 3; do
-    # ell = binom(n, k): n is then the smallest size that holds ell distinct
-    # hyperedges, the regime of the degree-k separation.
-    for n in 4 6 8 12 16; do
-        [ "$n" -ge "$k" ] || continue
-        ell=$("$hs" info --n "$n" --k "$k" | sed -n 's/^hyperedges=//p')
-        data="$out/hsmt_k${k}_ell${ell}.tsv"
-        echo "main: k=$k ell=$ell n=$n" >&2
-        "$hs" sample --n "$n" --k "$k" --ell "$ell" --count 200 --seed 1 --out "$data"
-        "$hs" eval --model khrnn --params exact --data "$data" >"$out/eval_exact.txt"
-        "$hs" eval --model khrnn --params random --seed 1 --data "$data" >"$out/eval_random.txt"
-        "$hs" info --n "$n" --k "$k" >"$out/info.txt"
-        get() { sed -n "s/^$1=//p" "$2"; }
-        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$k" "$ell" "$n" \
-            "$(get sequences "$out/eval_exact.txt")" "$(get quantum_memory_bits "$out/info.txt")" \
-            "$(get classical_lower_bound_bits "$out/info.txt")" \
-            "$(get exact_classical_memory_bits "$out/info.txt")" \
-            "$(get optimum_bits "$out/eval_exact.txt")" "$(get excess_loss_bits "$out/eval_exact.txt")" \
-            "$(get excess_loss_bits "$out/eval_random.txt")" >>"$tmp"
-    done
+
+launch=""
+if command -v mpirun >/dev/null 2>&1 && [ "$(nproc)" -gt 1 ]; then
+    launch="mpirun -np $(nproc)"
+    [ "$(id -u)" -ne 0 ] || launch="$launch --allow-run-as-root"
+fi
+start=$(date +%s)
+for suite in separation trainability contextuality; do
+    echo "main: suite $suite${launch:+ ($launch)}" >&2
+    # shellcheck disable=SC2086
+    OMP_NUM_THREADS=1 $launch "$hs" suite "$suite" --out "$out" --resume >"$out/$suite.stdout"
 done
-rm -f "$out/eval_exact.txt" "$out/eval_random.txt" "$out/info.txt"
-mv "$tmp" "$out/results.tsv"
-cat "$out/results.tsv"
+echo "main: suites done in $(($(date +%s) - start)) s; analysis" >&2
+py=analysis/python.sh
+"$py" analysis/plot_separation.py -o "$out" "$out/separation.csv" >"$out/slopes.tsv"
+"$py" analysis/plot_trainability.py -o "$out" "$out/trainability.csv" >"$out/decay.tsv"
+"$py" analysis/report.py -o "$out" --separation "$out/separation.csv" \
+    --trainability "$out/trainability.csv" --contextuality "$out/contextuality.csv"
+echo "main: results in $out/ (results.md, *.png, *.csv)" >&2
