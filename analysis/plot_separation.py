@@ -28,23 +28,7 @@ import sys
 
 import suite_csv as sc
 
-plt = ticker = None  # matplotlib, imported by import_pyplot()
-
-
-def import_pyplot():
-    """Imports matplotlib (Agg backend) once the input has been read, so that
-    an input error is reported without matplotlib's start-up time."""
-    global plt, ticker
-    try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot
-        import matplotlib.ticker
-    except ImportError:
-        sc.fail("needs matplotlib: run through analysis/python.sh "
-                "(Debian: apt-get install python3-matplotlib python3-numpy)")
-    plt, ticker = matplotlib.pyplot, matplotlib.ticker
+plt = ticker = None  # matplotlib, imported by suite_csv.import_pyplot() in main()
 
 
 COLOURS = {"lstm": "tab:blue", "gru": "tab:orange", "transformer": "tab:green",
@@ -89,7 +73,7 @@ def plot_memory(summary, slopes, path):
     ax.set_title("Memory needed against correlation length")
     ax.grid(alpha=0.3, which="both")
     ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
-    save(fig, path)
+    sc.save_png(fig, path, bbox_inches="tight")
 
 
 def plot_excess(rows, path):
@@ -127,7 +111,7 @@ def plot_excess(rows, path):
         ax.grid(alpha=0.3, which="both")
         ax.legend(fontsize=6)
     fig.tight_layout()
-    save(fig, path)
+    sc.save_png(fig, path, bbox_inches="tight")
     return True
 
 
@@ -139,15 +123,8 @@ def plain_ticks(axis):
     axis.set_minor_formatter(fmt)
 
 
-def save(fig, path):
-    """PNG through a temporary file renamed into place."""
-    tmp = f"{path}.tmp{os.getpid()}.png"
-    fig.savefig(tmp, dpi=120, bbox_inches="tight")
-    plt.close(fig)
-    os.replace(tmp, path)
-
-
 def main():
+    global plt, ticker
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("csv", nargs="+", help="separation.csv files of hypersep suite separation")
     ap.add_argument("-o", "--out", help="output directory (default: the first CSV's directory)")
@@ -156,7 +133,7 @@ def main():
     out = sc.out_dir(args.out, args.csv[0])
     summary = sc.separation_summary(rows)
     slopes = sc.separation_slopes(summary)
-    import_pyplot()
+    plt, ticker = sc.import_pyplot()
     plot_memory(summary, slopes, os.path.join(out, "separation.png"))
     written = ["separation.png"]
     if plot_excess(rows, os.path.join(out, "separation_excess.png")):

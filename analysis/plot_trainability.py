@@ -30,36 +30,12 @@ import sys
 
 import suite_csv as sc
 
-plt = ticker = None  # matplotlib, imported by import_pyplot()
-
-
-def import_pyplot():
-    """Imports matplotlib (Agg backend) once the input has been read, so that
-    an input error is reported without matplotlib's start-up time."""
-    global plt, ticker
-    try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot
-        import matplotlib.ticker
-    except ImportError:
-        sc.fail("needs matplotlib: run through analysis/python.sh "
-                "(Debian: apt-get install python3-matplotlib python3-numpy)")
-    plt, ticker = matplotlib.pyplot, matplotlib.ticker
+plt = ticker = None  # matplotlib, imported by suite_csv.import_pyplot() in main()
 
 
 EXCESS_FLOOR = 1e-12  # log axis: a converged k-HRNN reaches ~1e-16 or 0
 COLOURS = {"khrnn": "tab:purple", "ansatz": "tab:gray"}
 MARKERS = ["o", "s", "^", "D", "v", "P"]
-
-
-def save(fig, path):
-    """PNG through a temporary file renamed into place."""
-    tmp = f"{path}.tmp{os.getpid()}.png"
-    fig.savefig(tmp, dpi=120)
-    plt.close(fig)
-    os.replace(tmp, path)
 
 
 def plot_variance(series, path):
@@ -84,7 +60,7 @@ def plot_variance(series, path):
         ax.legend(fontsize=7)
     fig.suptitle("Gradient variance against n")
     fig.tight_layout()
-    save(fig, path)
+    sc.save_png(fig, path)
 
 
 def plot_curves(curves, path):
@@ -111,10 +87,11 @@ def plot_curves(curves, path):
         ax.legend(fontsize=7)
     fig.suptitle(f"k-HRNN training from random starts (floor {EXCESS_FLOOR:g})")
     fig.tight_layout()
-    save(fig, path)
+    sc.save_png(fig, path)
 
 
 def main():
+    global plt, ticker
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("csv", nargs="+", help="trainability.csv files of hypersep suite trainability")
     ap.add_argument("-o", "--out", help="output directory (default: the first CSV's directory)")
@@ -128,7 +105,7 @@ def main():
     if not series and not cur:
         sc.fail(f"no rows of kind variance or curve in {', '.join(args.csv)}")
     out = sc.out_dir(args.out, args.csv[0])
-    import_pyplot()
+    plt, ticker = sc.import_pyplot()
     written = []
     if series:
         plot_variance(series, os.path.join(out, "trainability_variance.png"))

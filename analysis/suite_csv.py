@@ -288,6 +288,33 @@ def curves(rows):
             for kn, c in sorted(out.items())}
 
 
+def import_pyplot():
+    """(matplotlib.pyplot, matplotlib.ticker) with the Agg backend (headless).
+    The plot scripts call it once their input has been read, so that an input
+    error is reported without matplotlib's start-up time."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot
+        import matplotlib.ticker
+    except ImportError:
+        fail("needs matplotlib: run through analysis/python.sh "
+             "(Debian: apt-get install python3-matplotlib python3-numpy)")
+    return matplotlib.pyplot, matplotlib.ticker
+
+
+def save_png(fig, path, **kw):
+    """Writes fig as a PNG through a temporary file renamed into place, and
+    closes it."""
+    import matplotlib.pyplot
+
+    tmp = f"{path}.tmp{os.getpid()}.png"
+    fig.savefig(tmp, dpi=120, **kw)
+    matplotlib.pyplot.close(fig)
+    os.replace(tmp, path)
+
+
 def write_atomic(path, text):
     """Writes text to path through a temporary file renamed into place."""
     tmp = f"{path}.tmp{os.getpid()}"

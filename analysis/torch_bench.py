@@ -16,7 +16,6 @@ Run with Debian's torch and one thread:
       /usr/bin/python3 analysis/torch_bench.py > torch.csv
 """
 import argparse
-import os
 import socket
 import statistics
 import time
