@@ -8,9 +8,6 @@
 #include "score.h"
 #include "sys.h"
 
-/* Below this many amplitude pairs a pass is too short to pay for a parallel
- * region. */
-#define PAR_MIN 4096
 /* Pair indices per work unit of a gate pass: every vector's slice of a chunk
  * (chunk * 32 bytes) stays in L1/L2 between the tangents' and psi's sweeps. */
 #define GATE_CHUNK 1024
@@ -127,7 +124,7 @@ void hs_grad_gate(hs_grad_sim *s, int site, const hs_amp u[4], int np, const int
      * read the old psi. Contiguous runs keep the inner loop vectorisable.
      * psi is read through its own pointer only for l > 0, where t is a
      * different vector (restrict holds). */
-#pragma omp parallel for schedule(static) if (half >= PAR_MIN)
+#pragma omp parallel for schedule(static) if (hs_sys_par(2 * half))
     for (size_t c = 0; c < half; c += chunk)
         for (int l = nl - 1; l >= 0; l--) {
             hs_amp *restrict t = buf + (size_t)lv[l] * cap;
@@ -170,7 +167,7 @@ void hs_grad_cz_ladder(hs_grad_sim *s, const int *sites, int m)
     const size_t chunk = len < GATE_CHUNK ? len : GATE_CHUNK;
     const int *lv = s->lv;
     /* Sign bit of z as a 0 / 1 factor, applied branch-free per vector. */
-#pragma omp parallel for schedule(static) if (len >= 2 * PAR_MIN)
+#pragma omp parallel for schedule(static) if (hs_sys_par(len))
     for (size_t c = 0; c < len; c += chunk)
         for (int l = 0; l < nl; l++) {
             hs_amp *t = buf + (size_t)lv[l] * cap;
@@ -195,7 +192,7 @@ int hs_grad_measure(hs_grad_sim *s, int site, int outcome, double r[2], double *
      * tangent dw_o = 2 Re sum_{z_p = o} conj(psi) dpsi. One serial sum per
      * vector keeps the result independent of the thread count. */
     double(*sums)[2] = s->sums;
-#pragma omp parallel for schedule(dynamic, 1) if (len >= 2 * PAR_MIN && nl > 1)
+#pragma omp parallel for schedule(dynamic, 1) if (hs_sys_par(len) && nl > 1)
     for (int l = 0; l < nl; l++) {
         const hs_amp *t = buf + (size_t)lv[l] * cap;
         double acc[2] = {0, 0};
@@ -233,7 +230,7 @@ int hs_grad_measure(hs_grad_sim *s, int site, int outcome, double r[2], double *
     const double c = 1.0 / sqrt(w);
     if (p == top) {
         const size_t half = len / 2;
-#pragma omp parallel for schedule(static) if (half >= PAR_MIN)
+#pragma omp parallel for schedule(static) if (hs_sys_par(2 * half))
         for (size_t y = 0; y < half; y++)
             for (int l = 0; l < nl; l++) {
                 hs_amp *t = buf + (size_t)lv[l] * cap;
@@ -241,7 +238,7 @@ int hs_grad_measure(hs_grad_sim *s, int site, int outcome, double r[2], double *
             }
     } else {
         const size_t quarter = len / 4, lowmask = bit - 1;
-#pragma omp parallel for schedule(static) if (quarter >= PAR_MIN)
+#pragma omp parallel for schedule(static) if (hs_sys_par(2 * quarter))
         for (size_t i = 0; i < quarter; i++) {
             const size_t y = ((i & ~lowmask) << 1) | (i & lowmask);
             for (int l = 0; l < nl; l++) {

@@ -112,7 +112,7 @@ void hs_state_init_plus(hs_state *s)
     const double a = 1.0 / sqrt((double)s->len);
     hs_amp *amp = s->amp;
     const size_t len = s->len;
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (hs_sys_par(len))
     for (size_t i = 0; i < len; i++)
         amp[i] = a;
 }
@@ -127,7 +127,7 @@ double hs_state_norm2_root(const hs_amp *amp, size_t len, size_t block)
 {
     const size_t nb = (len + block - 1) / block;
     double *part = hs_alloc(nb * sizeof *part);
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (hs_sys_par(len))
     for (size_t b = 0; b < nb; b++) {
         double acc[4] = {0, 0, 0, 0};
         size_t end = (b + 1) * block < len ? (b + 1) * block : len;
@@ -150,7 +150,7 @@ void hs_state_rho_root(const hs_amp *amp, size_t len, int p, size_t block, doubl
     const size_t pairs = len / 2, bit = (size_t)1 << p, low = bit - 1;
     const size_t nb = (pairs + block - 1) / block;
     double *part = hs_alloc(nb * 4 * sizeof *part);
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (hs_sys_par(len))
     for (size_t b = 0; b < nb; b++) {
         double a[4][4] = {{0}};
         size_t end = (b + 1) * block < pairs ? (b + 1) * block : pairs;
@@ -183,7 +183,7 @@ static void qudit_weights(const hs_state *s, int p, double *w)
     const size_t nb = hs_sum_blocks(rows);
     double *part = hs_alloc(nb * (size_t)d * sizeof *part);
     const hs_amp *amp = s->amp;
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (hs_sys_par(s->len))
     for (size_t b = 0; b < nb; b++) {
         double acc[64][4];
         memset(acc, 0, sizeof(double) * 4 * (size_t)d);
@@ -253,13 +253,13 @@ static void qubit_collapse(hs_state *s, int pos, hs_amp v0, hs_amp v1)
     const int top = s->n_act - 1;
     const size_t half = s->len / 2;
     if (pos == top) {
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (hs_sys_par(s->len))
         for (size_t r = 0; r < half; r++)
             amp[r] = v0 * amp[r] + v1 * amp[r + half];
         return;
     }
     const size_t bit = (size_t)1 << pos, low = bit - 1, groups = s->len / 4;
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (hs_sys_par(s->len))
     for (size_t g = 0; g < groups; g++) {
         size_t i00 = ((g & ~low) << 1) | (g & low);
         hs_amp a00 = amp[i00], a10 = amp[i00 | bit];
@@ -280,13 +280,13 @@ static void qudit_collapse(hs_state *s, int pos, int o, double scale)
     const size_t st = s->stride[top], sp = s->stride[pos];
     if (pos == top) {
         const size_t off = (size_t)o * st;
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (hs_sys_par(s->len))
         for (size_t r = 0; r < st; r++)
             amp[r] = amp[r + off] * scale;
         return;
     }
     const size_t groups = st / (size_t)d;
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (hs_sys_par(s->len))
     for (size_t g = 0; g < groups; g++) {
         size_t base = (g / sp) * sp * (size_t)d + g % sp;
         for (int t = 0; t < d; t++)

@@ -47,6 +47,15 @@ const char *hs_sys_fmt_bytes(double bytes, char *buf, size_t len);
 /* Monotonic wall clock in seconds. */
 double hs_sys_now(void);
 
+/* Whether a pass over `amps` amplitudes (or equivalent element updates)
+ * should run as an OpenMP parallel region: below HS_SYS_PAR_MIN the work
+ * (a few microseconds on one core) is worth less than the fork and join,
+ * which costs microseconds on idle cores and can cost milliseconds when the
+ * cores are busy with other work. Used as `#pragma omp parallel for if
+ * (hs_sys_par(len))`; results do not depend on it (sums use fixed blocks). */
+#define HS_SYS_PAR_MIN ((size_t)8192)
+static inline int hs_sys_par(size_t amps) { return amps >= HS_SYS_PAR_MIN; }
+
 /* Host name (short), for provenance. */
 const char *hs_sys_host(void);
 

@@ -42,7 +42,7 @@ void hs_write_exact(hs_state *s, const int *sites, int k, long power)
     const size_t len = s->len;
     if (d == 2) {
         const uint64_t m = pos_mask(s, sites, k);
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (hs_sys_par(len))
         for (size_t z = 0; z < len; z++)
             if ((z & m) == m)
                 amp[z] = -amp[z];
@@ -51,7 +51,7 @@ void hs_write_exact(hs_state *s, const int *sites, int k, long power)
     hs_amp tab[64];
     for (int j = 0; j < d; j++)
         tab[j] = cexp(2.0 * M_PI * I * (double)((w * j) % d) / d);
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (hs_sys_par(len))
     for (size_t z = 0; z < len; z++)
         amp[z] *= tab[digit_product(s, z, sites, k, (size_t)d)];
 }
@@ -85,7 +85,7 @@ void hs_write_qubit(hs_state *s, const int *sites, int k, const double *theta, l
     const uint64_t m = pos_mask(s, sites, k);
     hs_amp *amp = s->amp;
     const size_t len = s->len;
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (hs_sys_par(len))
     for (size_t z = 0; z < len; z++)
         amp[z] *= tab[__builtin_popcountll(z & m)];
 }
@@ -96,7 +96,7 @@ void hs_write_qudit(hs_state *s, const int *sites, int k, double theta, long pow
     hs_amp *amp = s->amp;
     const size_t len = s->len;
     const double a = theta * (double)power;
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (hs_sys_par(len))
     for (size_t z = 0; z < len; z++)
         amp[z] *= cexp(I * a * (double)digit_product(s, z, sites, k, 0));
 }
@@ -116,7 +116,7 @@ void hs_write_anf_bits(int n, const hs_edge *e, size_t ne, uint64_t *bits)
                                         0x0F0F0F0F0F0F0F0Full, 0x00FF00FF00FF00FFull,
                                         0x0000FFFF0000FFFFull, 0x00000000FFFFFFFFull};
     const int inword = n < 6 ? n : 6;
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (hs_sys_par(words << 6))
     for (size_t w = 0; w < words; w++) {
         uint64_t x = bits[w];
         for (int j = 0; j < inword; j++)
@@ -125,7 +125,7 @@ void hs_write_anf_bits(int n, const hs_edge *e, size_t ne, uint64_t *bits)
     }
     for (int j = 6; j < n; j++) {
         const size_t h = (size_t)1 << (j - 6);
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (hs_sys_par(words << 6))
         for (size_t w = 0; w < words / 2; w++) {
             size_t lo = ((w & ~(h - 1)) << 1) | (w & (h - 1));
             bits[lo | h] ^= bits[lo];
@@ -139,7 +139,7 @@ void hs_write_sign_bits(hs_amp *amp, size_t len, const uint64_t *bits, int from_
         uint64_t abits;
         memcpy(&abits, &a, sizeof abits);
         double *re = (double *)amp;
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (hs_sys_par(len))
         for (size_t z = 0; z < len; z++) {
             uint64_t v = abits ^ (((bits[z >> 6] >> (z & 63)) & 1) << 63);
             memcpy(&re[2 * z], &v, sizeof v);
@@ -147,7 +147,7 @@ void hs_write_sign_bits(hs_amp *amp, size_t len, const uint64_t *bits, int from_
         }
     } else {
         uint64_t *w = (uint64_t *)amp;
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (hs_sys_par(len))
         for (size_t z = 0; z < len; z++) {
             uint64_t flip = ((bits[z >> 6] >> (z & 63)) & 1) << 63;
             w[2 * z] ^= flip;
@@ -173,7 +173,7 @@ static void qudit_exponents(const hs_state *s, const hs_edge *e, size_t ne, uint
     size_t lo_n = 1;                     /* d^i */
     size_t hi_n = (size_t)1 << (n - 1);  /* 2^(n-1-i) */
     for (int i = 0; i < n; i++) {
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (hs_sys_par(hi_n * lo_n * (size_t)d))
         for (size_t hi = 0; hi < hi_n; hi++)
             for (size_t lo = 0; lo < lo_n; lo++) {
                 unsigned f0 = src[lo + lo_n * (2 * hi)], f1 = src[lo + lo_n * (2 * hi + 1)];
@@ -213,11 +213,11 @@ void hs_write_deferred(hs_state *s, const hs_edge *e, size_t ne, int from_plus)
     for (int j = 0; j < d; j++)
         tab[j] = cexp(2.0 * M_PI * I * (double)j / d);
     if (from_plus) {
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (hs_sys_par(len))
         for (size_t z = 0; z < len; z++)
             amp[z] = a * tab[f[z]];
     } else {
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (hs_sys_par(len))
         for (size_t z = 0; z < len; z++)
             amp[z] *= tab[f[z]];
     }

@@ -81,7 +81,7 @@ void hs_dstate_init_plus(hs_dstate *s)
     const double a = 1.0 / sqrt((double)((uint64_t)1 << s->n));
     hs_amp *amp = s->amp;
     const size_t len = s->len;
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (hs_sys_par(len))
     for (size_t i = 0; i < len; i++)
         amp[i] = a;
 }
@@ -104,7 +104,7 @@ void hs_dstate_write_exact(hs_dstate *s, const int *sites, int k, long power)
         return;
     hs_amp *amp = s->amp;
     const size_t len = s->len;
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (hs_sys_par(len))
     for (size_t z = 0; z < len; z++)
         if ((z & lmask) == lmask)
             amp[z] = -amp[z];
@@ -184,7 +184,7 @@ static void rho_views(const hs_dstate *s, double root[4])
     const size_t pairs = s->len / 2, B = s->block, C = s->chunk < pairs ? s->chunk : pairs;
     const size_t nb = pairs / B;
     double *part = hs_alloc(nb * 4 * sizeof *part);
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (hs_sys_par(s->len))
     for (size_t b = 0; b < nb; b++) {
         double a[4][4] = {{0}};
         const size_t r0 = b * B, c = r0 / C, off = r0 % C;
@@ -313,7 +313,7 @@ static void collapse_views(hs_dstate *s, hs_amp v0, hs_amp v1, int downwards)
         const size_t c = downwards ? nch - 1 - k : k;
         const hs_amp *p0 = s->view0[c], *p1 = s->view1[c];
         hs_amp *out = s->amp + c * C;
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (hs_sys_par(C))
         for (size_t i = 0; i < C; i++)
             out[i] = v0 * p0[i] + v1 * p1[i];
     }
