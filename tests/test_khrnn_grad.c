@@ -97,6 +97,16 @@ static void test_zero_tangent_matches_engine(void **state)
 #define FD_H 1e-5
 static double fd_tol(double g) { return 2e-6 * (1.0 + fabs(g)); }
 
+/* m with flattened parameter j moved by h. */
+static void perturbed(const hs_khrnn *m, int j, double h, hs_khrnn *out)
+{
+    double x[64];
+    hs_khrnn_grad_get(m, x);
+    x[j] += h;
+    *out = *m;
+    hs_khrnn_grad_set(out, x);
+}
+
 static void test_dr_finite_differences(void **state)
 {
     (void)state;
@@ -107,21 +117,15 @@ static void test_dr_finite_differences(void **state)
             hs_khrnn m;
             hs_khrnn_random(&m, &c, 200 + 10 * k + pt);
             const int P = hs_khrnn_grad_nparams(&m);
-            double x[64], r[128], rp[128], rm[128];
-            hs_khrnn_grad_get(&m, x);
+            double r[128], rp[128], rm[128];
             for (int i = 0; i < 2; i++) {
                 const hs_seq *s = &seqs[i];
                 double *dr = malloc((size_t)s->q * 2 * P * sizeof *dr);
                 assert_int_equal(hs_khrnn_grad_predict(&m, s, r, dr), 0);
                 for (int j = 0; j < P; j++) {
-                    hs_khrnn mp = m, mm = m;
-                    double xp[64], xm[64];
-                    memcpy(xp, x, sizeof xp);
-                    memcpy(xm, x, sizeof xm);
-                    xp[j] += FD_H;
-                    xm[j] -= FD_H;
-                    hs_khrnn_grad_set(&mp, xp);
-                    hs_khrnn_grad_set(&mm, xm);
+                    hs_khrnn mp, mm;
+                    perturbed(&m, j, FD_H, &mp);
+                    perturbed(&m, j, -FD_H, &mm);
                     engine_predict(&mp, s, rp);
                     engine_predict(&mm, s, rm);
                     for (int e = 0; e < 2 * s->q; e++) {
@@ -147,8 +151,7 @@ static void test_loss_finite_differences(void **state)
                 hs_khrnn m;
                 hs_khrnn_random(&m, &c, 300 + 10 * k + pt);
                 const int P = hs_khrnn_grad_nparams(&m);
-                double x[64], g[64];
-                hs_khrnn_grad_get(&m, x);
+                double g[64];
                 double L = hs_khrnn_grad_loss(&m, &c, seqs, 3, kind, g);
                 /* The value against the engine: same 1e-12 agreement of r,
                  * amplified by 1 / (r ln 2) <~ 1e2 for r >~ 1e-2. */
@@ -156,14 +159,9 @@ static void test_loss_finite_differences(void **state)
                 assert_true(fabs(hs_khrnn_grad_loss(&m, &c, seqs, 3, kind, NULL) - L) < 1e-13);
                 double gmax = 0;
                 for (int j = 0; j < P; j++) {
-                    hs_khrnn mp = m, mm = m;
-                    double xp[64], xm[64];
-                    memcpy(xp, x, sizeof xp);
-                    memcpy(xm, x, sizeof xm);
-                    xp[j] += FD_H;
-                    xm[j] -= FD_H;
-                    hs_khrnn_grad_set(&mp, xp);
-                    hs_khrnn_grad_set(&mm, xm);
+                    hs_khrnn mp, mm;
+                    perturbed(&m, j, FD_H, &mp);
+                    perturbed(&m, j, -FD_H, &mm);
                     double fd = (engine_loss(&mp, seqs, 3, kind) - engine_loss(&mm, seqs, 3, kind)) /
                                 (2 * FD_H);
                     assert_true(fabs(fd - g[j]) < fd_tol(g[j]));
