@@ -239,6 +239,11 @@ void hs_rnn_forward(const hs_nn_hparams *hp, const hs_real *params, hs_rnn_ws *w
     const int lstm = hp->kind == HS_NN_LSTM;
     const int rows = Te * B;
     w->Bc = B;
+    /* The initial state h_0 (and c_0) is zero. Its rows are those of this
+     * batch size: a forward pass of another batch size wrote states there. */
+    memset(w->hs, 0, (size_t)B * h * sizeof *w->hs);
+    if (lstm)
+        memset(w->cs, 0, (size_t)B * h * sizeof *w->cs);
     for (int t = 0; t < Te; t++)
         for (int b = 0; b < B; b++)
             w->tok[(size_t)t * B + b] = tok[(size_t)b * w->T + t];

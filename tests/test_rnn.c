@@ -152,6 +152,36 @@ static void test_gru_causal(void **state)
     check_causal(HS_NN_GRU);
 }
 
+/* A workspace serves batches of up to B sequences in any order: a pass of
+ * 3 sequences after a pass of 1 (which wrote its states where the larger
+ * batch keeps its initial state) gives the same logits as before, exactly. */
+static void check_batch_sizes(int kind)
+{
+    const hs_nn_hparams hp = hparams(kind, SMALL_VOCAB);
+    nn_check_batch c;
+    nn_check_batch_new(&c, &hp, 3, 6, pos, 3, 14);
+    hs_real first[27], again[27], one[9];
+    hs_nn_forward(c.net, c.ws, c.tok, 3, first);
+    hs_nn_forward(c.net, c.ws, c.tok + 12, 1, one);
+    hs_nn_forward(c.net, c.ws, c.tok, 3, again);
+    assert_memory_equal(first, again, sizeof first);
+    for (int i = 0; i < 9; i++)
+        assert_true(fabs(one[i] - first[18 + i]) < 1e-14);
+    nn_check_batch_free(&c);
+}
+
+static void test_lstm_batch_sizes(void **state)
+{
+    (void)state;
+    check_batch_sizes(HS_NN_LSTM);
+}
+
+static void test_gru_batch_sizes(void **state)
+{
+    (void)state;
+    check_batch_sizes(HS_NN_GRU);
+}
+
 static void check_gradient(int kind, int vocab)
 {
     const hs_nn_hparams hp = hparams(kind, vocab);
@@ -201,6 +231,8 @@ int main(void)
         cmocka_unit_test(test_gru_forward_matches_reference),
         cmocka_unit_test(test_lstm_causal),
         cmocka_unit_test(test_gru_causal),
+        cmocka_unit_test(test_lstm_batch_sizes),
+        cmocka_unit_test(test_gru_batch_sizes),
         cmocka_unit_test(test_lstm_gradient),
         cmocka_unit_test(test_gru_gradient),
         cmocka_unit_test(test_memory_and_params),
