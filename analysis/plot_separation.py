@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """Memory against correlation length from `hypersep suite separation` CSV.
 
-usage: plot_separation.py [-o DIR] SEPARATION.CSV [SEPARATION.CSV ...]
+usage: plot_separation.py [-o DIR] [--models FILE] SEPARATION.CSV [SEPARATION.CSV ...]
+
+Model names, order and colours come from the registry (`hypersep models`):
+models.tsv beside the first CSV (the suites write it), or --models FILE.
 
 Reads separation.csv files (columns: docs/formats.md; merged, the latest row
 per configuration kept) and writes into DIR (default: the first file's
@@ -31,19 +34,12 @@ import suite_csv as sc
 plt = ticker = None  # matplotlib, imported by suite_csv.import_pyplot() in main()
 
 
-COLOURS = {"lstm": "tab:blue", "gru": "tab:orange", "transformer": "tab:green",
-           "exact": "tab:red", "presample": "tab:brown", "tableau": "tab:pink",
-           "khrnn": "tab:purple"}
 # The reference lines of separation_slopes: legend name and colour (dashed).
 BOUNDS = {"lower_bound": ("lower bound (binom(n,k)-1) log2 d", "black"),
           "quantum": ("quantum n log2 d", "tab:cyan")}
 MARKERS = ["o", "s", "^", "D", "v", "P"]
 STYLES = ["-", "-.", ":", (0, (5, 1, 1, 1, 1, 1)), (0, (1, 3)), (0, (8, 2))]
 EXCESS_FLOOR = 1e-12  # log axis: an excess of 0 would not show
-
-
-def colour(model):
-    return COLOURS.get(model, "tab:gray")
 
 
 def by_k(k, ks, seq):
@@ -63,7 +59,7 @@ def plot_memory(summary, slopes, path):
             ax.plot(xs, ys, ls="--", lw=1.0, color=col, marker=by_k(k, ks, MARKERS), ms=3, mfc="none",
                     label=name + tail)
         else:
-            ax.plot(xs, ys, ls=by_k(k, ks, STYLES), marker=by_k(k, ks, MARKERS), color=colour(label),
+            ax.plot(xs, ys, ls=by_k(k, ks, STYLES), marker=by_k(k, ks, MARKERS), color=sc.colour(label),
                     label=label + tail)
     ax.set_xscale("log")
     ax.set_yscale("log", base=2)  # memory in bits: ticks at powers of 2
@@ -81,7 +77,7 @@ def plot_excess(rows, path):
     best = {}
     eps = {}
     for r in rows:
-        if r["model"] in sc.TRAINED and None not in (r["memory_bits"], r["excess_loss_bits"]):
+        if sc.is_trained(r["model"]) and None not in (r["memory_bits"], r["excess_loss_bits"]):
             key = (r["k"], r["model"], r["ell"], r["memory_bits"])
             e = max(r["excess_loss_bits"], EXCESS_FLOOR)
             if not math.isnan(e):
@@ -99,7 +95,7 @@ def plot_excess(rows, path):
         ells = sorted({ell for _, ell, _ in lines})
         for (_, ell, m), pts in sorted(lines.items()):
             pts.sort()
-            ax.plot([p for p, _ in pts], [e for _, e in pts], color=colour(m),
+            ax.plot([p for p, _ in pts], [e for _, e in pts], color=sc.colour(m),
                     marker=MARKERS[ells.index(ell) % len(MARKERS)],
                     ls=STYLES[ells.index(ell) % len(STYLES)], label=f"{m} ell={ell}")
         ax.axhline(eps[k], color="k", ls="--", lw=0.8, label=f"epsilon {eps[k]:g}")
@@ -128,8 +124,11 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("csv", nargs="+", help="separation.csv files of hypersep suite separation")
     ap.add_argument("-o", "--out", help="output directory (default: the first CSV's directory)")
+    ap.add_argument("--models", help="the model registry, `hypersep models` (default: models.tsv beside the "
+                    "first CSV)")
     args = ap.parse_args()
     rows, _ = sc.load(sc.SEPARATION, args.csv)
+    sc.use_models(sc.models_path(args.models, args.csv[0]))
     out = sc.out_dir(args.out, args.csv[0])
     summary = sc.separation_summary(rows)
     slopes = sc.separation_slopes(summary)

@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """Gradient variance and training curves from `hypersep suite trainability` CSV.
 
-usage: plot_trainability.py [-o DIR] TRAINABILITY.CSV [TRAINABILITY.CSV ...]
+usage: plot_trainability.py [-o DIR] [--models FILE] TRAINABILITY.CSV [TRAINABILITY.CSV ...]
+
+Model colours come from the registry (`hypersep models`): models.tsv beside
+the first CSV (the suites write it), or --models FILE.
 
 Reads trainability.csv files (columns: docs/formats.md; merged, the latest row
 per configuration kept) and writes into DIR (default: the first file's
@@ -34,7 +37,6 @@ plt = ticker = None  # matplotlib, imported by suite_csv.import_pyplot() in main
 
 
 EXCESS_FLOOR = 1e-12  # log axis: a converged k-HRNN reaches ~1e-16 or 0
-COLOURS = {"khrnn": "tab:purple", "ansatz": "tab:gray"}
 MARKERS = ["o", "s", "^", "D", "v", "P"]
 
 
@@ -49,7 +51,7 @@ def plot_variance(series, path):
             if not good:
                 continue
             ax.plot([n for n, _ in good], [v for _, v in good], marker=MARKERS[ks.index(k) % len(MARKERS)],
-                    color=COLOURS.get(model), ls="-" if model == "khrnn" else "--",
+                    color=sc.colour(model), ls="-" if model == "khrnn" else "--",
                     label=f"{model} k={k} (log2 slope {sc.fmt_slope(rate)}/site)")
         ax.set_yscale("log", base=2)  # the fitted slope is in these units per site
         ax.xaxis.set_major_locator(ticker.MaxNLocator(integer=True))
@@ -95,8 +97,11 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("csv", nargs="+", help="trainability.csv files of hypersep suite trainability")
     ap.add_argument("-o", "--out", help="output directory (default: the first CSV's directory)")
+    ap.add_argument("--models", help="the model registry, `hypersep models` (default: models.tsv beside the "
+                    "first CSV)")
     args = ap.parse_args()
     rows, _ = sc.load(sc.TRAINABILITY, args.csv)
+    sc.use_models(sc.models_path(args.models, args.csv[0]))
     other = sorted({r["kind"] or "" for r in rows} - {"variance", "curve"})
     if other:
         print(f"{sc.PROG}: ignoring rows of kind {', '.join(other)} (known: variance, curve)",

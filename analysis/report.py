@@ -1,8 +1,12 @@
 #!/usr/bin/env python3
 """results.md from the separation, trainability and contextuality suites.
 
-usage: report.py [-o DIR] [--separation CSV...] [--trainability CSV...]
-                 [--contextuality CSV...]
+usage: report.py [-o DIR] [--models FILE] [--separation CSV...]
+                 [--trainability CSV...] [--contextuality CSV...]
+
+Model names, order and size labels come from the registry (`hypersep
+models`): models.tsv beside the first CSV (the suites write it), or
+--models FILE.
 
 Reads the suites' CSVs (columns: docs/formats.md; files of one suite are
 merged, the latest row per configuration kept) and writes DIR/results.md
@@ -45,14 +49,6 @@ def g3(v):
     return "" if v is None else f"{v:.3g}"
 
 
-def size_label(r):
-    if r["model"] in ("lstm", "gru"):
-        return f" (h={r['size']})"
-    if r["model"] == "transformer":
-        return f" (d_model={r['size']}, L={r['layers']})"
-    return ""
-
-
 def plot_links(out, suite):
     names = [p for p in PLOTS[suite] if os.path.exists(os.path.join(out, p))]
     return "\n\n".join(f"![{os.path.splitext(p)[0]}]({p})" for p in names)
@@ -79,7 +75,7 @@ def separation_section(rows):
                 cells.append(NOT_REACHED)
             else:
                 b = t["best"][m]
-                cells.append(sc.fmt_num(b["memory_bits"]) + size_label(b))
+                cells.append(sc.fmt_num(b["memory_bits"]) + sc.size_label(b))
         cells += [sc.fmt_num(t["lower_bound"]), sc.fmt_num(t["quantum"])]
         body.append(cells)
     table = md_table(head, body, ["l" if h == "bases" else "r" for h in head])
@@ -161,6 +157,8 @@ def main():
         ap.add_argument(f"--{s}", nargs="+", action="extend", default=[], metavar="CSV",
                         help=f"{s}.csv files of hypersep suite {s}")
     ap.add_argument("-o", "--out", help="output directory (default: the first CSV's directory)")
+    ap.add_argument("--models", help="the model registry, `hypersep models` (default: models.tsv beside the "
+                    "first CSV)")
     args = ap.parse_args()
     given = [(sc.SEPARATION, args.separation), (sc.TRAINABILITY, args.trainability),
              (sc.CONTEXTUALITY, args.contextuality)]
@@ -168,6 +166,7 @@ def main():
     if not given:
         sc.fail("nothing to report: give --separation, --trainability and/or --contextuality CSV files")
     loaded = [(t, paths) + sc.load(t, paths) for t, paths in given]
+    sc.use_models(sc.models_path(args.models, given[0][1][0]))
     out = sc.out_dir(args.out, given[0][1][0])
 
     prov = [sc.provenance_line(t, info, len(rows)) for t, _, rows, info in loaded]

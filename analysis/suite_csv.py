@@ -1,8 +1,10 @@
 """Reading and reducing the CSVs of the separation, trainability and
-contextuality suites; shared by plot_separation.py, plot_trainability.py and
-report.py. Standard library only, so report.py runs without matplotlib.
+contextuality suites, and the model registry beside them (models.tsv);
+shared by plot_separation.py, plot_trainability.py and report.py. Standard
+library only, so report.py runs without matplotlib.
 
-Formats (header, key columns): docs/formats.md. Every file must carry the
+Formats (header, key columns): docs/formats.md; the tables below must equal
+`hypersep suite NAME --print-header` (suites/schema.c; tests/cli_models.sh). Every file must carry the
 exact header of its suite. Rows of several files are merged; a configuration
 present more than once (same key columns) keeps its latest row by timestamp
 (ISO-8601 UTC strings, so string order is time order; on a tie the row read
@@ -16,10 +18,14 @@ import sys
 
 PROG = os.path.basename(sys.argv[0]) or "analysis"
 
-# Trained models first, then the analytic ones; the order of tables and legends.
-MODELS = ["lstm", "gru", "transformer", "exact", "presample", "tableau", "khrnn"]
-TRAINED = {"lstm", "gru", "transformer"}
 DEFAULT_EPSILON = 0.01
+
+# The model registry, `hypersep models` (the grid suites write it to
+# DIR/models.tsv): names in registry order (the order of tables and
+# legends), classes, colours, size labels. Set by use_models().
+MODELS_COLUMNS = ["model", "class", "trainable", "fixed", "color", "size", "size_label", "hyperparameters",
+                  "memory_bits", "state_dim", "description"]
+_models = []
 
 I, F, S = int, float, str
 # Provenance is kept as text: only reported, never computed with.
@@ -174,9 +180,65 @@ def fmt_num(v):
     return f"{v:.4g}"
 
 
+def models_path(arg, first_csv):
+    """--models FILE, else models.tsv beside the first CSV."""
+    return arg or os.path.join(os.path.dirname(os.path.abspath(first_csv)), "models.tsv")
+
+
+def use_models(path):
+    """Reads the registry (output of `hypersep models`) for the helpers below."""
+    global _models
+    try:
+        with open(path, newline="") as f:
+            lines = [line.rstrip("\n").split("\t") for line in f]
+    except FileNotFoundError:
+        fail(f"{path}: no such file (the model registry: `hypersep models > {path}`; the suites write it)")
+    except OSError as e:
+        fail(f"{path}: {e.strerror}")
+    if not lines or lines[0] != MODELS_COLUMNS:
+        fail(f"{path}: not the output of `hypersep models` (expected the header "
+             f"{chr(9).join(MODELS_COLUMNS)})")
+    models = []
+    for i, fields in enumerate(lines[1:], 2):
+        if len(fields) != len(MODELS_COLUMNS):
+            fail(f"{path}:{i}: {len(fields)} fields, expected {len(MODELS_COLUMNS)}")
+        models.append(dict(zip(MODELS_COLUMNS, fields)))
+    if not models:
+        fail(f"{path}: no models")
+    _models = models
+
+
+def _model(m):
+    for d in _models:
+        if d["model"] == m:
+            return d
+    return None
+
+
 def model_rank(m):
-    """Sort key: the order of MODELS, unknown names after them by name."""
-    return (MODELS.index(m) if m in MODELS else len(MODELS), m)
+    """Sort key: registry order, unknown names after them by name."""
+    names = [d["model"] for d in _models]
+    return (names.index(m) if m in names else len(names), m)
+
+
+def is_trained(m):
+    """A classical model trained by the suites (class trained)."""
+    d = _model(m)
+    return d is not None and d["class"] == "trained"
+
+
+def colour(m):
+    d = _model(m)
+    return d["color"] if d else "#7f7f7f"
+
+
+def size_label(r):
+    """' (h=16)', ' (d_model=8, L=1)' for a trained row, '' otherwise."""
+    d = _model(r["model"])
+    if d is None or d["class"] != "trained" or d["size_label"] == "-":
+        return ""
+    layers = f", L={r['layers']}" if "layers=" in d["hyperparameters"] else ""
+    return f" ({d['size_label']}={r['size']}{layers})"
 
 
 def model_order(names):

@@ -1,4 +1,4 @@
-/* Contextuality certificate (SPEC section 5, suite `contextuality`): the
+/* Contextuality certificate (docs/spec.md#suite-contextuality): the
  * noncontextual fraction of the query statistics of a small n-site state, by
  * linear programming (Abramsky, Barbosa, Mansfield, PRL 119, 050504, 2017).
  *

@@ -1,7 +1,7 @@
-/* The exact classical model (SPEC section 4): the classical upper bound. It
+/* The exact classical model (docs/spec.md#classical): the classical upper bound. It
  * keeps the hyperedge weights w in Z_d^M and computes every conditional p_t by
  * brute force over the d^n basis states, straight from the definitions of
- * SPEC section 2 and independently of the optimised engine in core/, so it
+ * docs/spec.md#task and independently of the optimised engine in core/, so it
  * doubles as the reference that engine and the other analytic models are
  * tested against.
  *

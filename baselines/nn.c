@@ -56,52 +56,66 @@ int hs_nn_kind_parse(const char *name)
 #define MAX_WIDTH 65536
 #define MAX_VOCAB (1 << 24)
 
+int hs_nn_hparams_bad(const hs_nn_hparams *hp)
+{
+    if (hp->kind < HS_NN_LSTM || hp->kind > HS_NN_TRANSFORMER)
+        return HS_NN_F_KIND;
+    if (hp->vocab < 1 || hp->vocab > MAX_VOCAB)
+        return HS_NN_F_VOCAB;
+    if (hp->nout < 2 || hp->nout > 64)
+        return HS_NN_F_NOUT;
+    if (hp->kind != HS_NN_TRANSFORMER)
+        return hp->hidden < 1 || hp->hidden > MAX_WIDTH ? HS_NN_F_HIDDEN
+               : hp->embed < 1 || hp->embed > MAX_WIDTH ? HS_NN_F_EMBED
+                                                        : HS_NN_F_NONE;
+    if (hp->d_model < 1 || hp->d_model > MAX_WIDTH)
+        return HS_NN_F_DMODEL;
+    if (hp->layers < 1 || hp->layers > 256)
+        return HS_NN_F_LAYERS;
+    if (hp->heads < 1 || hp->heads > hp->d_model || hp->d_model % hp->heads != 0)
+        return HS_NN_F_HEADS;
+    if (hp->max_t < 1 || hp->max_t > (1 << 20))
+        return HS_NN_F_MAXT;
+    return HS_NN_F_NONE;
+}
+
 int hs_nn_hparams_check(const hs_nn_hparams *hp, char *err, size_t errlen)
 {
-    if (hp->kind < HS_NN_LSTM || hp->kind > HS_NN_TRANSFORMER) {
-        snprintf(err, errlen, "--model: kind %d is not a trained model (allowed: lstm, gru, transformer)",
-                 hp->kind);
-        return -1;
-    }
-    if (hp->vocab < 1 || hp->vocab > MAX_VOCAB) {
-        snprintf(err, errlen, "--n/--k: a vocabulary of %d tokens is not supported (allowed 1..%d)",
-                 hp->vocab, MAX_VOCAB);
-        return -1;
-    }
-    if (hp->nout < 2 || hp->nout > 64) {
-        snprintf(err, errlen, "--d: %d outcome tokens is out of range (allowed 2..64)", hp->nout);
-        return -1;
-    }
-    if (hp->kind != HS_NN_TRANSFORMER) {
-        if (hp->hidden < 1 || hp->hidden > MAX_WIDTH) {
-            snprintf(err, errlen, "--hidden: %d is out of range (allowed 1..%d)", hp->hidden, MAX_WIDTH);
-            return -1;
-        }
-        if (hp->embed < 1 || hp->embed > MAX_WIDTH) {
-            snprintf(err, errlen, "--embed: %d is out of range (allowed 1..%d)", hp->embed, MAX_WIDTH);
-            return -1;
-        }
+    switch (hs_nn_hparams_bad(hp)) {
+    case HS_NN_F_NONE:
         return 0;
-    }
-    if (hp->d_model < 1 || hp->d_model > MAX_WIDTH) {
+    case HS_NN_F_KIND:
+        snprintf(err, errlen, "--model: kind %d is not a trained model (allowed: lstm, gru, transformer)", hp->kind);
+        break;
+    case HS_NN_F_VOCAB:
+        snprintf(err, errlen, "--n/--k: a vocabulary of %d tokens is not supported (allowed 1..%d)", hp->vocab,
+                 MAX_VOCAB);
+        break;
+    case HS_NN_F_NOUT:
+        snprintf(err, errlen, "--d: %d outcome tokens is out of range (allowed 2..64)", hp->nout);
+        break;
+    case HS_NN_F_HIDDEN:
+        snprintf(err, errlen, "--hidden: %d is out of range (allowed 1..%d)", hp->hidden, MAX_WIDTH);
+        break;
+    case HS_NN_F_EMBED:
+        snprintf(err, errlen, "--embed: %d is out of range (allowed 1..%d)", hp->embed, MAX_WIDTH);
+        break;
+    case HS_NN_F_DMODEL:
         snprintf(err, errlen, "--d-model: %d is out of range (allowed 1..%d)", hp->d_model, MAX_WIDTH);
-        return -1;
-    }
-    if (hp->layers < 1 || hp->layers > 256) {
+        break;
+    case HS_NN_F_LAYERS:
         snprintf(err, errlen, "--layers: %d is out of range (allowed 1..256)", hp->layers);
-        return -1;
-    }
-    if (hp->heads < 1 || hp->heads > hp->d_model || hp->d_model % hp->heads != 0) {
-        snprintf(err, errlen, "--heads: %d does not divide --d-model %d (allowed: a divisor of d_model)",
-                 hp->heads, hp->d_model);
-        return -1;
-    }
-    if (hp->max_t < 1 || hp->max_t > (1 << 20)) {
+        break;
+    case HS_NN_F_HEADS:
+        snprintf(err, errlen, "--heads: %d does not divide --d-model %d (allowed: a divisor of d_model)", hp->heads,
+                 hp->d_model);
+        break;
+    default:
         snprintf(err, errlen, "--ell: sequences of %d tokens are out of range for a Transformer (allowed 1..%d)",
                  hp->max_t, 1 << 20);
-        return -1;
+        break;
     }
-    return 0;
+    return -1;
 }
 
 int hs_nn_ntensors(const hs_nn_hparams *hp)

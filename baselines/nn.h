@@ -1,4 +1,4 @@
-/* A trained classical sequence model (SPEC section 4): hyperparameters, one
+/* A trained classical sequence model (docs/spec.md#classical): hyperparameters, one
  * parameter slab and one gradient slab described by a table of named tensors,
  * and the forward/backward passes over rectangular batches, dispatched to the
  * recurrent (rnn.c) or Transformer (transformer.c) implementation.
@@ -54,13 +54,17 @@ int hs_nn_kind_parse(const char *name);
 /* Checks ranges and consistency (heads divide d_model, ...). Returns 0, or -1
  * with a one-line message naming the option as on the command line. */
 int hs_nn_hparams_check(const hs_nn_hparams *hp, char *err, size_t errlen);
+/* The field hs_nn_hparams_check refuses first, or HS_NN_F_NONE. */
+enum { HS_NN_F_NONE, HS_NN_F_KIND, HS_NN_F_VOCAB, HS_NN_F_NOUT, HS_NN_F_HIDDEN, HS_NN_F_EMBED, HS_NN_F_DMODEL,
+       HS_NN_F_LAYERS, HS_NN_F_HEADS, HS_NN_F_MAXT };
+int hs_nn_hparams_bad(const hs_nn_hparams *hp);
 
 /* Number of tensors and the table itself (t has hs_nn_ntensors entries). */
 int hs_nn_ntensors(const hs_nn_hparams *hp);
 void hs_nn_tensor_table(const hs_nn_hparams *hp, hs_nn_tensor *t);
 size_t hs_nn_nparams(const hs_nn_hparams *hp);
 
-/* SPEC section 4 memory in bits at context length ell, 32 bits per float:
+/* docs/spec.md#memory: memory in bits at context length ell, 32 bits per float:
  * LSTM 2h floats (hidden and cell state), GRU h floats, Transformer the
  * key/value cache at the end of the context, 2 L d_model (ell + 1) floats. */
 double hs_nn_memory_bits(const hs_nn_hparams *hp, long ell);

@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "sys.h"
 
@@ -51,65 +50,9 @@ static uint64_t get_u64(const unsigned char *p)
     return v;
 }
 
-struct hs_nnfile_writer {
-    char *path, *tmp;
-    int fd;
-};
+size_t hs_nnfile_bytes(const hs_nn *net) { return HEADER_BYTES + net->nparams * sizeof(hs_real) + 8; }
 
-hs_nnfile_writer *hs_nnfile_begin(const char *path, char *err, size_t errlen)
-{
-    hs_nnfile_writer *w = hs_calloc(1, sizeof *w);
-    const size_t n = strlen(path);
-    w->path = hs_alloc(n + 1);
-    memcpy(w->path, path, n + 1);
-    /* Temporary name in the same folder, so rename is atomic. */
-    w->tmp = hs_alloc(n + 16);
-    snprintf(w->tmp, n + 16, "%s.tmp.XXXXXX", path);
-    w->fd = mkstemp(w->tmp);
-    if (w->fd < 0) {
-        snprintf(err, errlen, "--save: cannot create '%s': %s (a writable folder is required)", path,
-                 strerror(errno));
-        hs_sys_free(w->tmp);
-        hs_sys_free(w->path);
-        hs_sys_free(w);
-        return NULL;
-    }
-    return w;
-}
-
-static void release(hs_nnfile_writer *w)
-{
-    hs_sys_free(w->tmp);
-    hs_sys_free(w->path);
-    hs_sys_free(w);
-}
-
-void hs_nnfile_abort(hs_nnfile_writer *w)
-{
-    if (!w)
-        return;
-    close(w->fd);
-    unlink(w->tmp);
-    release(w);
-}
-
-static void write_all(hs_nnfile_writer *w, const unsigned char *p, size_t n)
-{
-    while (n > 0) {
-        ssize_t k = write(w->fd, p, n);
-        if (k < 0 && errno == EINTR)
-            continue;
-        if (k <= 0) {
-            int e = errno;
-            unlink(w->tmp);
-            hs_sys_fatal("writing model file '%s': %s", w->tmp, strerror(e));
-        }
-        p += k;
-        n -= (size_t)k;
-    }
-}
-
-void hs_nnfile_commit(hs_nnfile_writer *w, const hs_nn *net, const hs_hsmt *task, uint64_t steps)
+int hs_nnfile_write(FILE *f, const hs_nn *net, const hs_hsmt *task, uint64_t steps)
 {
     const size_t rb = sizeof(hs_real), total = HEADER_BYTES + net->nparams * rb + 8;
     unsigned char *buf = hs_calloc(total, 1), *p = buf;
@@ -134,30 +77,20 @@ void hs_nnfile_commit(hs_nnfile_writer *w, const hs_nn *net, const hs_hsmt *task
     for (size_t i = 0; i < net->nparams; i++, p += rb) {
         if (rb == 4) {
             uint32_t u;
-            float f = (float)net->params[i];
-            memcpy(&u, &f, 4);
+            const float v = (float)net->params[i];
+            memcpy(&u, &v, 4);
             put_u32(p, u);
         } else {
             uint64_t u;
-            double d = (double)net->params[i];
-            memcpy(&u, &d, 8);
+            const double v = (double)net->params[i];
+            memcpy(&u, &v, 8);
             put_u64(p, u);
         }
     }
     put_u64(p, hs_nnfile_fnv(HS_NNFILE_FNV_INIT, buf, total - 8));
-    write_all(w, buf, total);
+    const int rc = fwrite(buf, 1, total, f) == total ? 0 : -1;
     hs_sys_free(buf);
-    if (fsync(w->fd) != 0 || close(w->fd) != 0) {
-        int e = errno;
-        unlink(w->tmp);
-        hs_sys_fatal("writing model file '%s': %s", w->tmp, strerror(e));
-    }
-    if (rename(w->tmp, w->path) != 0) {
-        int e = errno;
-        unlink(w->tmp);
-        hs_sys_fatal("renaming '%s' to '%s': %s", w->tmp, w->path, strerror(e));
-    }
-    release(w);
+    return rc;
 }
 
 /* Reads the whole file; NULL with a message when it cannot. */

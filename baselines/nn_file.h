@@ -12,12 +12,13 @@
  *   136  parameters in tensor-table order      P x (4 or 8) bytes, IEEE 754
  *   end  FNV-1a 64 of every preceding byte     u64
  * A file whose parameter width differs from the build's is converted on
- * load. */
+ * load. Files are written through the atomic writer (util/atomic.h). */
 #ifndef HS_NN_FILE_H
 #define HS_NN_FILE_H
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "hsmt.h"
 #include "nn.h"
@@ -28,15 +29,12 @@
 #define HS_NNFILE_FNV_INIT 0xcbf29ce484222325ull
 uint64_t hs_nnfile_fnv(uint64_t h, const void *p, size_t n);
 
-/* Atomic writer: begin creates a temporary file next to path (so an
- * unwritable destination is refused before any training); commit writes the
- * model, fsyncs and renames it over path; abort removes it. */
-typedef struct hs_nnfile_writer hs_nnfile_writer;
-/* NULL with a one-line message when the file cannot be created. */
-hs_nnfile_writer *hs_nnfile_begin(const char *path, char *err, size_t errlen);
-/* I/O failures are fatal (hs_sys_fatal); the temporary file is removed. */
-void hs_nnfile_commit(hs_nnfile_writer *w, const hs_nn *net, const hs_hsmt *task, uint64_t steps);
-void hs_nnfile_abort(hs_nnfile_writer *w);
+/* Bytes of the model file of net. */
+size_t hs_nnfile_bytes(const hs_nn *net);
+/* Writes net's model file (trained on task for `steps` updates) to f, which
+ * the caller makes atomic (util/atomic.h). Returns 0, or -1 on an I/O error
+ * (errno set). */
+int hs_nnfile_write(FILE *f, const hs_nn *net, const hs_hsmt *task, uint64_t steps);
 
 /* Reads and verifies a model file. Returns the model (parameters loaded) and
  * its training task and steps, or NULL with a one-line message naming the

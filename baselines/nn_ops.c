@@ -171,25 +171,54 @@ void hs_nn_add(hs_real *acc, const hs_real *x, size_t n)
         acc[i] += x[i];
 }
 
+/* Softmax of row z[d] into p; returns ln sum_o exp(z_o - max) with the max
+ * in *mx (so that -ln softmax_o = lse - (z_o - mx), from the logits rather
+ * than from a rounded probability). */
+static double softmax_row(const hs_real *z, hs_real *p, int d, hs_real *mx_out)
+{
+    hs_real mx = z[0];
+    for (int o = 1; o < d; o++)
+        mx = z[o] > mx ? z[o] : mx;
+    double sum = 0;
+    for (int o = 0; o < d; o++)
+        sum += (double)hs_exp(z[o] - mx);
+    for (int o = 0; o < d; o++)
+        p[o] = (hs_real)(hs_exp(z[o] - mx) / sum);
+    *mx_out = mx;
+    return log(sum);
+}
+
 double hs_nn_xent_forward(hs_real *probs, const hs_real *logits, const int *target, int N, int d)
 {
     double loss = 0;
     for (int i = 0; i < N; i++) {
         const hs_real *z = logits + (size_t)i * d;
-        hs_real *p = probs + (size_t)i * d;
-        hs_real mx = z[0];
-        for (int o = 1; o < d; o++)
-            mx = z[o] > mx ? z[o] : mx;
-        double sum = 0;
-        for (int o = 0; o < d; o++)
-            sum += (double)hs_exp(z[o] - mx);
-        for (int o = 0; o < d; o++)
-            p[o] = (hs_real)(hs_exp(z[o] - mx) / sum);
+        hs_real mx;
+        const double lse = softmax_row(z, probs + (size_t)i * d, d, &mx);
         assert(target[i] >= 0 && target[i] < d);
-        /* -ln softmax from the logits, not from a rounded probability. */
-        loss += log(sum) - (double)(z[target[i]] - mx);
+        loss += lse - (double)(z[target[i]] - mx);
     }
     return loss;
+}
+
+double hs_nn_xent_soft_forward(hs_real *probs, const hs_real *logits, const double *p, int N, int d)
+{
+    double loss = 0;
+    for (int i = 0; i < N; i++) {
+        const hs_real *z = logits + (size_t)i * d;
+        hs_real mx;
+        const double lse = softmax_row(z, probs + (size_t)i * d, d, &mx);
+        for (int o = 0; o < d; o++)
+            loss += p[(size_t)i * d + o] * (lse - (double)(z[o] - mx));
+    }
+    return loss;
+}
+
+void hs_nn_xent_soft_backward(hs_real *dlogits, const hs_real *probs, const double *p, int N, int d,
+                              hs_real scale)
+{
+    for (size_t i = 0; i < (size_t)N * d; i++)
+        dlogits[i] = scale * (probs[i] - (hs_real)p[i]);
 }
 
 void hs_nn_xent_backward(hs_real *dlogits, const hs_real *probs, const int *target, int N, int d,

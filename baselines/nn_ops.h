@@ -61,6 +61,12 @@ void hs_nn_add(hs_real *acc, const hs_real *x, size_t n);
 double hs_nn_xent_forward(hs_real *probs, const hs_real *logits, const int *target, int N, int d);
 void hs_nn_xent_backward(hs_real *dlogits, const hs_real *probs, const int *target, int N, int d,
                          hs_real scale);
+/* The same against target distributions p[N, d] (the exact conditionals:
+ * the `soft` loss): returns sum_i sum_o -p[i, o] ln probs[i, o] in nats;
+ * backward dlogits = scale (probs - p). */
+double hs_nn_xent_soft_forward(hs_real *probs, const hs_real *logits, const double *p, int N, int d);
+void hs_nn_xent_soft_backward(hs_real *dlogits, const hs_real *probs, const double *p, int N, int d,
+                              hs_real scale);
 
 /* tanh for the recurrent cells. glibc's tanhf goes through expm1f and
  * took half of an LSTM step at h = 64; in the float build this evaluates

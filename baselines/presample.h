@@ -1,4 +1,4 @@
-/* The pre-sampling classical model (SPEC section 4): a noncontextual model
+/* The pre-sampling classical model (docs/spec.md#classical): a noncontextual model
  * that fixes, before any query, one outcome for every (site, basis) pair.
  *
  * Definition. For each basis b in B the n outcomes (o_{0,b}..o_{n-1,b}) are

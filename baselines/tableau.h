@@ -1,4 +1,4 @@
-/* The stabilizer-tableau model (SPEC section 4) for k = 2, d = 2: the latent
+/* The stabilizer-tableau model (docs/spec.md#classical) for k = 2, d = 2: the latent
  * state is then a graph state (CZ on every edge of odd multiplicity applied to
  * |+>^n), a stabilizer state, so an Aaronson-Gottesman (CHP, PRA 70, 052328,
  * 2004) tableau follows the task exactly with O(n^2) bits, at n in the hundreds.

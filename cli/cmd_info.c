@@ -15,7 +15,7 @@ static const char usage[] =
     "(M log2 d bits); the classical lower bound binom(n, k) - 1; the state size in\n"
     "bytes and whether it fits in the memory available now.\n";
 
-int hs_cmd_info(int argc, char **argv)
+int hs_cmd_info(int argc, char **argv, hs_err *e)
 {
     int n = 0, k = 0, d = 2;
     hs_opt opts[] = {
@@ -24,11 +24,13 @@ int hs_cmd_info(int argc, char **argv)
         {"d", HS_OPT_INT, &d, 2, 64, 0},
         {NULL, 0, NULL, 0, 0, 0},
     };
-    hs_opts_parse("info", usage, opts, argc, argv);
+    int rc = hs_opts_parse("info", usage, opts, argc, argv, e);
+    if (rc != HS_OK)
+        return rc;
     if (!hs_opts_seen(opts, "n") || !hs_opts_seen(opts, "k"))
-        hs_opts_fail("info", "--n and --k are required (see hypersep info --help)");
+        return hs_err_usage(e, "info", "--n and --k are required (see hypersep info --help)");
     if (k > n)
-        hs_opts_fail("info", "--k: %d is larger than --n %d (allowed 1..n)", k, n);
+        return hs_err_usage(e, "info", "--k: %d is larger than --n %d (allowed 1..n)", k, n);
     uint64_t M = hs_comb_binom(n, k);
     uint64_t bytes = hs_state_bytes(n, d);
     const char *src;
@@ -45,5 +47,5 @@ int hs_cmd_info(int argc, char **argv)
         printf("state_bytes=overflow\n");
     printf("available_bytes=%zu\n", avail);
     printf("state_fits=%s\n", bytes && (double)bytes * 1.125 <= (double)avail ? "yes" : "no");
-    return 0;
+    return HS_OK;
 }

@@ -3,20 +3,22 @@
  * protocol matches analysis/torch_bench.py, so the two CSVs compare row by
  * row: every position is scored, nout = 2, uniform random tokens and
  * targets, one warm-up step, then R repeats of as many steps as fit in
- * --seconds (at least one), tokens/s = steps B T / elapsed. */
+ * --seconds (at least one; util/bench.h), tokens/s = B T / seconds per step. */
 #include <cblas.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "adamw.h"
+#include "bench.h"
 #include "cmds.h"
 #include "nn.h"
 #include "nn_ops.h"
 #include "opts.h"
-#include "optim.h"
 #include "rng.h"
 #include "sys.h"
+#include "version.h"
 
 static const char usage[] =
     "usage: hypersep bench baselines [--models LIST] [--hidden LIST] [--d-model LIST]\n"
@@ -36,14 +38,8 @@ static const char usage[] =
     "  --seconds X     minimum time of one repeat (default 1)\n"
     "  --threads T     BLAS threads (default 1)\n";
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 /* Parses a comma-separated list of sizes in 1..65536 into v (at most 16). */
-static int parse_sizes(const char *opt, const char *s, int *v)
+static int parse_sizes(const char *opt, const char *s, int *v, int *count, hs_err *e)
 {
     int n = 0;
     const char *p = s;
@@ -51,78 +47,97 @@ static int parse_sizes(const char *opt, const char *s, int *v)
         char *end;
         long x = strtol(p, &end, 10);
         if (end == p || (*end && *end != ',') || x < 1 || x > 65536 || n == 16)
-            hs_opts_fail("bench baselines", "--%s: '%s' is not a list of sizes (allowed: up to 16 of 1..65536, "
-                         "comma-separated)", opt, s);
+            return hs_err_usage(e, "bench baselines", "--%s: '%s' is not a list of sizes (allowed: up to 16 of "
+                                "1..65536, comma-separated)", opt, s);
         v[n++] = (int)x;
         p = *end ? end + 1 : end;
     }
-    return n;
+    *count = n;
+    return HS_OK;
 }
 
 typedef struct {
-    double med, min, max;
+    hs_nn *net;
+    hs_nn_ws *ws;
+    hs_adamw opt;
+    double *x, *g;
+    uint32_t *tok;
+    int *target;
+    hs_real *logits, *probs, *dlogits;
+    int B, N, nout;
+    double loss;
+} step_ctx;
+
+/* One training step: forward, cross-entropy, backward, AdamW on the loop's
+ * double parameter vector (as core/train.c does it). */
+static void step(void *vc)
+{
+    step_ctx *c = vc;
+    hs_nn *net = c->net;
+    hs_nn_zero_grad(net);
+    hs_nn_forward(net, c->ws, c->tok, c->B, c->logits);
+    c->loss = hs_nn_xent_forward(c->probs, c->logits, c->target, c->N, c->nout) / c->N;
+    hs_nn_xent_backward(c->dlogits, c->probs, c->target, c->N, c->nout, (hs_real)1 / (hs_real)c->N);
+    hs_nn_backward(net, c->ws, c->dlogits);
+    for (size_t i = 0; i < net->nparams; i++)
+        c->g[i] = (double)net->grads[i];
+    hs_adamw_step(&c->opt, c->x, c->g, 1e-4);
+    for (size_t i = 0; i < net->nparams; i++)
+        net->params[i] = (hs_real)c->x[i];
+}
+
+typedef struct {
+    double med, min, max; /* tokens per second */
     size_t params;
     double loss;
 } result;
 
 static result run(const hs_nn_hparams *hp, int B, int T, int repeats, double seconds)
 {
-    hs_nn *net = hs_nn_new(hp);
-    hs_nn_init(net, 1);
+    step_ctx c = {.net = hs_nn_new(hp), .B = B, .N = B * T, .nout = hp->nout};
+    hs_nn_init(c.net, 1);
     int *pos = hs_alloc((size_t)T * sizeof *pos);
     for (int t = 0; t < T; t++)
         pos[t] = t;
-    hs_nn_ws *ws = hs_nn_ws_new(net, B, T, pos, T);
-    const int N = B * T;
-    uint32_t *tok = hs_alloc((size_t)N * sizeof *tok);
-    int *target = hs_alloc((size_t)N * sizeof *target);
+    c.ws = hs_nn_ws_new(c.net, B, T, pos, T);
+    const size_t P = c.net->nparams, N = (size_t)c.N;
+    c.tok = hs_alloc(N * sizeof *c.tok);
+    c.target = hs_alloc(N * sizeof *c.target);
     hs_rng rng;
     hs_rng_init(&rng, 1, 0, HS_RNG_TRAIN);
-    for (int i = 0; i < N; i++) {
-        tok[i] = (uint32_t)hs_rng_below(&rng, (uint64_t)hp->vocab);
-        target[i] = (int)hs_rng_below(&rng, (uint64_t)hp->nout);
+    for (size_t i = 0; i < N; i++) {
+        c.tok[i] = (uint32_t)hs_rng_below(&rng, (uint64_t)hp->vocab);
+        c.target[i] = (int)hs_rng_below(&rng, (uint64_t)hp->nout);
     }
-    hs_real *logits = hs_alloc((size_t)N * hp->nout * sizeof *logits);
-    hs_real *probs = hs_alloc((size_t)N * hp->nout * sizeof *probs);
-    hs_real *dlogits = hs_alloc((size_t)N * hp->nout * sizeof *dlogits);
-    hs_adamw opt;
-    hs_adamw_init(&opt, net->nparams, 0, 1);
-    double *rate = hs_alloc((size_t)repeats * sizeof *rate);
-    double loss = 0;
-    for (int r = -1; r < repeats; r++) {
-        long steps = 0;
-        const double t0 = hs_sys_now();
-        double el;
-        do {
-            hs_nn_zero_grad(net);
-            hs_nn_forward(net, ws, tok, B, logits);
-            loss = hs_nn_xent_forward(probs, logits, target, N, hp->nout) / N;
-            hs_nn_xent_backward(dlogits, probs, target, N, hp->nout, (hs_real)1 / (hs_real)N);
-            hs_nn_backward(net, ws, dlogits);
-            hs_adamw_step(&opt, net->params, net->grads, 1e-4);
-            steps++;
-            el = hs_sys_now() - t0;
-        } while (r >= 0 && el < seconds); /* r = -1: one warm-up step */
-        if (r >= 0)
-            rate[r] = (double)steps * N / el;
-    }
-    qsort(rate, (size_t)repeats, sizeof *rate, cmp_double);
-    result res = {repeats % 2 ? rate[repeats / 2] : 0.5 * (rate[repeats / 2 - 1] + rate[repeats / 2]),
-                  rate[0], rate[repeats - 1], net->nparams, loss};
-    hs_sys_free(rate);
-    hs_adamw_free(&opt);
-    hs_sys_free(logits);
-    hs_sys_free(probs);
-    hs_sys_free(dlogits);
-    hs_sys_free(tok);
-    hs_sys_free(target);
+    c.logits = hs_alloc(N * hp->nout * sizeof *c.logits);
+    c.probs = hs_alloc(N * hp->nout * sizeof *c.probs);
+    c.dlogits = hs_alloc(N * hp->nout * sizeof *c.dlogits);
+    c.x = hs_alloc(P * sizeof *c.x);
+    c.g = hs_alloc(P * sizeof *c.g);
+    for (size_t i = 0; i < P; i++)
+        c.x[i] = (double)c.net->params[i];
+    hs_adamw_init(&c.opt, P, 0, 1);
+    const hs_bench h = {.name = hs_nn_kind_name(hp->kind), .warmup = 1, .repeats = repeats,
+                        .min_seconds = seconds, .ctx = &c, .run = step};
+    hs_bench_stats st;
+    hs_bench_time(&h, &st);
+    /* The fastest step is the highest rate. */
+    result res = {N / st.med, N / st.max, N / st.min, P, c.loss};
+    hs_adamw_free(&c.opt);
+    hs_sys_free(c.x);
+    hs_sys_free(c.g);
+    hs_sys_free(c.logits);
+    hs_sys_free(c.probs);
+    hs_sys_free(c.dlogits);
+    hs_sys_free(c.tok);
+    hs_sys_free(c.target);
     hs_sys_free(pos);
-    hs_nn_ws_free(ws);
-    hs_nn_free(net);
+    hs_nn_ws_free(c.ws);
+    hs_nn_free(c.net);
     return res;
 }
 
-int hs_cmd_bench_baselines(int argc, char **argv)
+int hs_cmd_bench_baselines(int argc, char **argv, hs_err *e)
 {
     const char *models = "lstm,gru,transformer", *hidden_s = "64,256,1024", *dmodel_s = "64,256";
     int layers = 2, heads = 4, T = 60, B = 32, vocab = 64, repeats = 3, threads = 1;
@@ -141,22 +156,25 @@ int hs_cmd_bench_baselines(int argc, char **argv)
         {"threads", HS_OPT_INT, &threads, 1, 1024, 0},
         {NULL, 0, NULL, 0, 0, 0},
     };
-    hs_opts_parse("bench baselines", usage, opts, argc, argv);
-    int hidden[16], dmodel[16], kinds[3], nk = 0;
-    const int nh = parse_sizes("hidden", hidden_s, hidden), nd = parse_sizes("d-model", dmodel_s, dmodel);
-    char *copy = strdup(models), *save = NULL;
-    if (!copy)
-        hs_sys_fatal("out of memory");
-    for (char *m = strtok_r(copy, ",", &save); m; m = strtok_r(NULL, ",", &save)) {
-        int k = hs_nn_kind_parse(m);
+    int rc = hs_opts_parse("bench baselines", usage, opts, argc, argv, e);
+    int hidden[16], dmodel[16], kinds[3], nk = 0, nh = 0, nd = 0;
+    if (rc != HS_OK || (rc = parse_sizes("hidden", hidden_s, hidden, &nh, e)) != HS_OK ||
+        (rc = parse_sizes("d-model", dmodel_s, dmodel, &nd, e)) != HS_OK)
+        return rc;
+    for (const char *m = models; *m;) {
+        const char *end = strchr(m, ',');
+        char name[32];
+        snprintf(name, sizeof name, "%.*s", (int)(end ? (size_t)(end - m) : strlen(m)), m);
+        const int k = hs_nn_kind_parse(name);
         if (k < 0 || nk == 3)
-            hs_opts_fail("bench baselines", "--models: '%s' is not a trained model (allowed: lstm, gru, "
-                         "transformer, comma-separated)", m);
+            return hs_err_usage(e, "bench baselines", "--models: '%s' is not a trained model (allowed: lstm, gru, "
+                                "transformer, comma-separated)", name);
         kinds[nk++] = k;
+        m = end ? end + 1 : m + strlen(m);
     }
-    free(copy);
     if (nk == 0)
-        hs_opts_fail("bench baselines", "--models: '%s' lists no model (allowed: lstm, gru, transformer)", models);
+        return hs_err_usage(e, "bench baselines", "--models: '%s' lists no model (allowed: lstm, gru, transformer)",
+                            models);
     char err[256];
     for (int i = 0; i < nk; i++)
         for (int j = 0; j < (kinds[i] == HS_NN_TRANSFORMER ? nd : nh); j++) {
@@ -164,13 +182,14 @@ int hs_cmd_bench_baselines(int argc, char **argv)
                                 .embed = hidden[j], .d_model = dmodel[j], .layers = layers,
                                 .heads = heads, .max_t = T};
             if (hs_nn_hparams_check(&hp, err, sizeof err) != 0)
-                hs_opts_fail("bench baselines", "%s", err);
-            const double need = 4.0 * (double)hs_nn_nparams(&hp) * sizeof(hs_real) + hs_nn_ws_bytes(&hp, B, T, T);
+                return hs_err_usage(e, "bench baselines", "%s", err);
+            const double need = (double)hs_nn_nparams(&hp) * (2.0 * sizeof(hs_real) + 4.0 * sizeof(double)) +
+                                hs_nn_ws_bytes(&hp, B, T, T);
             const char *src;
             const size_t avail = hs_sys_mem_available(&src);
             if (need > (double)avail) {
                 char a[32], b[32];
-                hs_opts_fail("bench baselines", "--batch/--seq/sizes: %s %s=%d needs %s, %s is available (%s)",
+                return hs_err_usage(e, "bench baselines", "--batch/--seq/sizes: %s %s=%d needs %s, %s is available (%s)",
                              hs_nn_kind_name(kinds[i]), kinds[i] == HS_NN_TRANSFORMER ? "d_model" : "hidden",
                              kinds[i] == HS_NN_TRANSFORMER ? dmodel[j] : hidden[j],
                              hs_sys_fmt_bytes(need, a, sizeof a), hs_sys_fmt_bytes((double)avail, b, sizeof b), src);
@@ -196,10 +215,10 @@ int hs_cmd_bench_baselines(int argc, char **argv)
                     tf ? "d_model" : "hidden", tf ? dmodel[j] : hidden[j], r.med);
             printf("%s,%d,%d,%d,%d,%d,%d,%d,%zu,%d,%d,%.1f,%.1f,%.1f,%s,%s,%s,%s\n", hs_nn_kind_name(kinds[i]),
                    tf ? 0 : hidden[j], tf ? dmodel[j] : 0, tf ? layers : 1, tf ? heads : 0, B, T, vocab,
-                   r.params, threads, repeats, r.med, r.min, r.max, HS_REAL_NAME, HS_VERSION, HS_GIT_REV,
+                   r.params, threads, repeats, r.med, r.min, r.max, HS_REAL_NAME, hs_version, hs_git_rev,
                    hs_sys_host());
             fflush(stdout);
         }
     }
-    return 0;
+    return HS_OK;
 }

@@ -1,60 +1,74 @@
-/* `hypersep train`: trains a classical model (LSTM, GRU, Transformer) on fresh
+/* `hypersep train`: trains a trainable model of the registry (k-HRNN,
+ * ansatz, LSTM, GRU, Transformer) through the one training loop on fresh
  * HSMT sequences, scores it on held-out ones and optionally saves it. */
 #include <cblas.h>
 #include <omp.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "atomic.h"
 #include "cmds.h"
-#include "nn.h"
-#include "nn_file.h"
-#include "nn_model.h"
-#include "nn_train.h"
 #include "opts.h"
+#include "registry.h"
 #include "score.h"
 #include "sys.h"
+#include "train.h"
 
 static const char usage[] =
-    "usage: hypersep train --model lstm|gru|transformer --n N --k K --ell L [--d D]\n"
-    "                      [--bases B] [--queries Q] [--hidden H] [--embed E]\n"
-    "                      [--d-model W] [--layers L] [--heads A] [--steps S]\n"
-    "                      [--batch B] [--lr X] [--wd X] [--clip X] [--eval N]\n"
+    "usage: hypersep train --model NAME --n N --k K --ell L [--d D] [--bases B]\n"
+    "                      [--queries Q] [model hyperparameters] [--steps S] [--batch B]\n"
+    "                      [--lr X] [--lr-floor F] [--warmup W] [--wd X] [--clip X]\n"
+    "                      [--loss soft|hard] [--curriculum 0|1] [--eval N] [--every E]\n"
     "                      [--seed S] [--threads T] [--save FILE]\n"
-    "Trains on fresh sequences of HSMT(ell, n, k; d, B, q) (step s uses sequences\n"
-    "s*B .. s*B+B-1 of the task's seed), then scores the model on the held-out\n"
-    "sequences 2^40 .. 2^40+N-1. Progress on stderr (at most once a second): step,\n"
-    "training loss and excess loss (bits per output), tokens/s, ETA. Prints\n"
-    "key=value lines: hyperparameters and training figures, then the metrics of\n"
-    "`hypersep eval` (model, sequences, outputs, cross_entropy_bits, optimum_bits,\n"
-    "excess_loss_bits, tv, nll_bits, memory_bits, params).\n"
-    "  --model M      lstm, gru or transformer\n"
+    "Trains a model on fresh sequences of HSMT(ell, n, k; d, B, q) (update s uses\n"
+    "sequences s*B .. s*B+B-1 of the task's seed) through the one training loop\n"
+    "(docs/spec.md#training), then scores it on the held-out sequences\n"
+    "2^40 .. 2^40+N-1. Progress on stderr (at most once a second): step, training\n"
+    "loss and excess loss (bits per output), tokens/s, ETA; and the held-out\n"
+    "scores at the log points. Prints key=value lines: hyperparameters and\n"
+    "training figures, then the metrics of `hypersep eval` (model, sequences,\n"
+    "outputs, cross_entropy_bits, optimum_bits, excess_loss_bits, tv, nll_bits,\n"
+    "memory_bits, params).\n"
+    "  --model M      a trainable model of `hypersep models`: khrnn, ansatz, lstm,\n"
+    "                 gru, transformer\n"
     "  --n, --k, --ell, --d, --bases, --queries   the task (as hypersep sample)\n"
     "  --hidden H     LSTM/GRU hidden size (default 64)\n"
     "  --embed E      LSTM/GRU token embedding width (default: H)\n"
     "  --d-model W    Transformer width (default 64)\n"
     "  --layers L     Transformer blocks (default 2)\n"
     "  --heads A      Transformer attention heads, dividing W (default 4)\n"
-    "  --steps S      training steps (default 2000)\n"
-    "  --batch B      sequences per step (default 32)\n"
-    "  --lr X         peak learning rate (default 0.01 for lstm and gru, 0.001 for\n"
-    "                 transformer): linear warm-up over min(100, S/10) steps,\n"
-    "                 cosine decay to X/10\n"
+    "  --steps S      training updates (default 2000)\n"
+    "  --batch B      sequences per update (default: the model's, 32 or 16)\n"
+    "  --lr X         peak learning rate (default: the model's, `hypersep models`)\n"
+    "  --warmup W     linear warm-up updates (default: min(100, S/10) for the\n"
+    "                 classical models, 0 for the quantum ones)\n"
+    "  --lr-floor F   cosine decay from X to X*F (default 0.1 classical, 0.01 quantum)\n"
     "  --wd X         AdamW weight decay (default 0)\n"
-    "  --clip X       gradient-norm clipping bound, 0 for none (default 1)\n"
-    "  --eval N       held-out sequences scored at the end (default 1000)\n"
+    "  --clip X       gradient-norm clipping bound, 0 for none (default 1 classical,\n"
+    "                 0 quantum)\n"
+    "  --loss L       hard (sampled outcome, default) or soft (exact conditionals)\n"
+    "  --curriculum C 1: context-length curriculum ell_s = 1, 2, 4, .., ell\n"
+    "                 (default 1 quantum, 0 classical)\n"
+    "  --eval N       held-out sequences scored (default 1000)\n"
+    "  --every E      held-out log points every E updates, 0 about ten per decade\n"
+    "                 (default: before and after training only)\n"
     "  --seed S       task seed (sequences) and initialisation seed (default 1)\n"
-    "  --threads T    threads of BLAS and of the sequence generator (default 1)\n"
-    "  --save FILE    write the trained model (atomically; for eval --load)\n";
+    "  --threads T    threads of BLAS, OpenMP and the sequence generator (default 1)\n"
+    "  --save FILE    write the trained model (atomically; for eval --load;\n"
+    "                 lstm, gru, transformer)\n";
 
-int hs_cmd_train(int argc, char **argv)
+/* Room for the fixed options, then one slot per distinct hyperparameter
+ * name of the registry. */
+enum { MAX_FIXED = 24, MAX_HP_OPTS = 16 };
+
+int hs_cmd_train(int argc, char **argv, hs_err *e)
 {
-    const char *model = NULL, *bases = NULL, *save = NULL;
-    int n = 0, k = 0, d = 2, q = 0, hidden = 64, embed = 0, dmodel = 64, layers = 2, heads = 4;
-    int batch = 32, threads = 1;
-    long ell = -1, steps = 2000, neval = 1000;
-    double lr = 0, wd = 0, clip = 1;
+    const char *model = NULL, *bases = NULL, *save = NULL, *loss_name = NULL;
+    int n = 0, k = 0, d = 2, q = 0, batch = 0, threads = 1, curriculum = 0;
+    long ell = -1, steps = 2000, neval = 1000, warmup = 0, every = -1;
+    double lr = 0, floor = 0, wd = 0, clip = 0;
     uint64_t seed = 1;
-    hs_opt opts[] = {
+    hs_opt opts[MAX_FIXED + MAX_HP_OPTS + 1] = {
         {"model", HS_OPT_STR, &model, 0, 0, 0},
         {"n", HS_OPT_INT, &n, 1, 62, 0},
         {"k", HS_OPT_INT, &k, 1, 62, 0},
@@ -62,101 +76,154 @@ int hs_cmd_train(int argc, char **argv)
         {"d", HS_OPT_INT, &d, 2, 64, 0},
         {"bases", HS_OPT_STR, &bases, 0, 0, 0},
         {"queries", HS_OPT_INT, &q, 1, 62, 0},
-        {"hidden", HS_OPT_INT, &hidden, 1, 65536, 0},
-        {"embed", HS_OPT_INT, &embed, 1, 65536, 0},
-        {"d-model", HS_OPT_INT, &dmodel, 1, 65536, 0},
-        {"layers", HS_OPT_INT, &layers, 1, 256, 0},
-        {"heads", HS_OPT_INT, &heads, 1, 65536, 0},
-        {"steps", HS_OPT_LONG, &steps, 1, 1e9, 0},
+        {"steps", HS_OPT_LONG, &steps, 0, 1e9, 0},
         {"batch", HS_OPT_INT, &batch, 1, 65536, 0},
         {"lr", HS_OPT_DOUBLE, &lr, 1e-12, 10, 0},
+        {"lr-floor", HS_OPT_DOUBLE, &floor, 1e-6, 1, 0},
+        {"warmup", HS_OPT_LONG, &warmup, 0, 1e9, 0},
         {"wd", HS_OPT_DOUBLE, &wd, 0, 1, 0},
         {"clip", HS_OPT_DOUBLE, &clip, 0, 1e12, 0},
+        {"loss", HS_OPT_STR, &loss_name, 0, 0, 0},
+        {"curriculum", HS_OPT_INT, &curriculum, 0, 1, 0},
         {"eval", HS_OPT_LONG, &neval, 1, 1e9, 0},
+        {"every", HS_OPT_LONG, &every, 0, 1e9, 0},
         {"seed", HS_OPT_U64, &seed, 0, 1.8e19, 0},
         {"threads", HS_OPT_INT, &threads, 1, 1024, 0},
         {"save", HS_OPT_STR, &save, 0, 0, 0},
         {NULL, 0, NULL, 0, 0, 0},
     };
-    hs_opts_parse("train", usage, opts, argc, argv);
+    /* Hyperparameter options of every model, each name once. */
+    char names[MAX_HP_OPTS][32];
+    int vals[MAX_HP_OPTS], nhp_opts = 0, nopts = 0;
+    while (opts[nopts].name)
+        nopts++;
+    for (int i = 0; i < hs_models_count(); i++) {
+        const hs_model_desc *m = hs_models_at(i);
+        for (int j = 0; j < m->nhp; j++) {
+            char opt[32];
+            hs_models_option(&m->hp[j], opt, sizeof opt);
+            int known = 0;
+            for (int a = 0; a < nhp_opts; a++)
+                known |= strcmp(names[a], opt + 2) == 0;
+            if (known || nhp_opts == MAX_HP_OPTS)
+                continue;
+            snprintf(names[nhp_opts], sizeof names[nhp_opts], "%s", opt + 2);
+            opts[nopts++] = (hs_opt){names[nhp_opts], HS_OPT_INT, &vals[nhp_opts], m->hp[j].min, m->hp[j].max, 0};
+            nhp_opts++;
+        }
+    }
+    opts[nopts] = (hs_opt){NULL, 0, NULL, 0, 0, 0};
+    int rc = hs_opts_parse("train", usage, opts, argc, argv, e);
+    if (rc != HS_OK)
+        return rc;
     if (!model || !hs_opts_seen(opts, "n") || !hs_opts_seen(opts, "k") || !hs_opts_seen(opts, "ell"))
-        hs_opts_fail("train", "--model, --n, --k and --ell are required (see hypersep train --help)");
-    const int kind = hs_nn_kind_parse(model);
-    if (kind < 0)
-        hs_opts_fail("train", "--model: '%s' is not a trainable model (allowed: lstm, gru, transformer)", model);
-    static const char *rnn_only[] = {"hidden", "embed"}, *tf_only[] = {"d-model", "layers", "heads"};
-    for (int i = 0; i < 3; i++)
-        if (kind != HS_NN_TRANSFORMER && hs_opts_seen(opts, tf_only[i]))
-            hs_opts_fail("train", "--%s: not an option of --model %s (use --hidden, --embed)", tf_only[i], model);
-    for (int i = 0; i < 2; i++)
-        if (kind == HS_NN_TRANSFORMER && hs_opts_seen(opts, rnn_only[i]))
-            hs_opts_fail("train", "--%s: not an option of --model transformer (use --d-model, --layers, --heads)",
-                         rnn_only[i]);
-    if (!hs_opts_seen(opts, "lr"))
-        lr = kind == HS_NN_TRANSFORMER ? 1e-3 : 1e-2;
-    if ((double)steps * batch > (double)HS_NNTRAIN_EVAL_FIRST)
-        hs_opts_fail("train", "--steps: %ld steps of %d sequences reach the held-out range 2^40 (allowed: "
-                     "steps * batch <= 2^40)", steps, batch);
+        return hs_err_usage(e, "train", "--model, --n, --k and --ell are required (see hypersep train --help)");
+    const hs_model_desc *desc = hs_models_find(model);
+    if (!desc || !hs_models_is_trainable(desc)) {
+        char allowed[256];
+        hs_models_names(allowed, sizeof allowed, hs_models_is_trainable);
+        return hs_err_usage(e, "train", "--model: '%s' is not a trainable model (allowed: %s)", model, allowed);
+    }
+    /* The model's hyperparameters from their options; others are refused. */
+    double hp[HS_MODEL_MAX_HP];
+    hs_models_defaults(desc, hp);
+    char own[128] = "";
+    for (int j = 0; j < desc->nhp; j++) {
+        char opt[32];
+        hs_models_option(&desc->hp[j], opt, sizeof opt);
+        snprintf(own + strlen(own), sizeof own - strlen(own), "%s%s", j ? ", " : "", opt);
+    }
+    for (int a = 0; a < nhp_opts; a++) {
+        if (!hs_opts_seen(opts, names[a]))
+            continue;
+        int mine = -1;
+        for (int j = 0; j < desc->nhp; j++) {
+            char opt[32];
+            hs_models_option(&desc->hp[j], opt, sizeof opt);
+            if (strcmp(opt + 2, names[a]) == 0)
+                mine = j;
+        }
+        if (mine < 0)
+            return hs_err_usage(e, "train", "--%s: not an option of --model %s (%s%s)", names[a], model,
+                                desc->nhp ? "use " : "it has no hyperparameters", own);
+        if (vals[a] < desc->hp[mine].min || vals[a] > desc->hp[mine].max)
+            return hs_err_usage(e, "train", "--%s: %d is out of range (allowed %.15g..%.15g)", names[a], vals[a],
+                                desc->hp[mine].min, desc->hp[mine].max);
+        hp[mine] = vals[a];
+    }
+    hs_models_resolve(desc, hp);
+
+    const hs_train_defaults *td = &desc->train;
+    hs_train_opts to = {.steps = steps,
+                        .batch = hs_opts_seen(opts, "batch") ? batch : td->batch,
+                        .lr = hs_opts_seen(opts, "lr") ? lr : td->lr,
+                        .warmup = hs_opts_seen(opts, "warmup") ? warmup : td->warmup,
+                        .lr_floor = hs_opts_seen(opts, "lr-floor") ? floor : td->lr_floor,
+                        .weight_decay = wd,
+                        .clip = hs_opts_seen(opts, "clip") ? clip : td->clip,
+                        .loss = td->loss,
+                        .curriculum = hs_opts_seen(opts, "curriculum") ? curriculum : td->curriculum,
+                        .eval = neval,
+                        .every = every,
+                        .progress = 1};
+    if (loss_name && (to.loss = hs_loss_parse(loss_name)) < 0)
+        return hs_err_usage(e, "train", "--loss: '%s' is not a loss (allowed: soft, hard)", loss_name);
+    char err[512];
+    if (hs_train_check(&to, err, sizeof err) != 0)
+        return hs_err_usage(e, "train", "%s", err);
 
     hs_hsmt cfg;
-    hs_cli_task("train", n, k, ell, d, bases, q, seed, &cfg);
-    hs_cli_check_fit("train", cfg.n, cfg.d);
-    const double T = (double)cfg.ell + 1 + 2.0 * cfg.q;
-    hs_nn_hparams hp = {.kind = kind, .nout = cfg.d, .hidden = hidden, .embed = embed ? embed : hidden,
-                        .d_model = dmodel, .layers = layers, .heads = heads,
-                        .max_t = T > 1 << 20 ? -1 : (int)T};
-    const uint64_t vocab = hs_hsmt_vocab(&cfg);
-    if (vocab > (1u << 24))
-        hs_opts_fail("train", "--n/--k: %llu tokens are too many for an embedding table (allowed up to %d)",
-                     (unsigned long long)vocab, 1 << 24);
-    hp.vocab = (int)vocab;
-    char err[512];
-    if (hs_nn_hparams_check(&hp, err, sizeof err) != 0)
-        hs_opts_fail("train", "%s", err);
-    /* Parameters, gradients, two Adam moments and the activations of a
-     * batch, before allocating any of them. */
-    const double need = 4.0 * (double)hs_nn_nparams(&hp) * sizeof(hs_real) +
-                        hs_nn_ws_bytes(&hp, batch, (int)T, cfg.q);
-    const char *src;
-    const size_t avail = hs_sys_mem_available(&src);
-    if (need > (double)avail) {
-        char a[32], b[32];
-        hs_opts_fail("train", "--batch/--ell/model size: training needs %s (parameters, optimiser state, "
-                     "activations), %s is available (%s)", hs_sys_fmt_bytes(need, a, sizeof a),
-                     hs_sys_fmt_bytes((double)avail, b, sizeof b), src);
-    }
-    hs_nnfile_writer *out = NULL;
-    if (save && !(out = hs_nnfile_begin(save, err, sizeof err)))
-        hs_opts_fail("train", "%s", err);
+    if ((rc = hs_cli_task("train", n, k, ell, d, bases, q, seed, &cfg, e)) != HS_OK ||
+        (rc = hs_cli_check_fit("train", cfg.n, cfg.d, e)) != HS_OK)
+        return rc;
+    int bad;
+    if (desc->check(&cfg, hp, to.batch, &bad, err, sizeof err) != 0)
+        return hs_err_usage(e, "train", "%s", err);
+    if (save && !desc->write)
+        return hs_err_usage(e, "train", "--save: model %s is not saved to files (omit --save)", model);
+    hs_atomic *out = NULL;
+    if (save && !(out = hs_atomic_open(save, err, sizeof err)))
+        return hs_err_usage(e, "train", "--save: %s", err);
     openblas_set_num_threads(threads);
     omp_set_num_threads(threads);
 
-    hs_nn *net = hs_nn_new(&hp);
-    hs_nn_init(net, seed);
-    fprintf(stderr, "train: %s, %zu parameters, %ld steps of %d sequences of %.0f tokens\n", model,
-            net->nparams, steps, batch, T);
-    const hs_nntrain_opts to = {.steps = steps, .batch = batch, .lr = lr, .weight_decay = wd, .clip = clip,
-                                .progress = 1};
-    hs_nntrain_result res;
-    hs_nntrain_run(net, &cfg, &to, &res);
-    hs_score sc = {0};
-    hs_nntrain_eval(net, &cfg, HS_NNTRAIN_EVAL_FIRST, neval, batch, &sc);
-    if (out)
-        hs_nnfile_commit(out, net, &cfg, (uint64_t)steps);
+    hs_trainable tr;
+    if (desc->trainable(&cfg, hp, seed, &tr, err, sizeof err) != 0) {
+        hs_atomic_abort(out);
+        return hs_err_usage(e, "train", "%s", err);
+    }
+    /* A full disk is found now rather than after training. */
+    if (out && hs_atomic_reserve(out, desc->file_bytes(&tr), err, sizeof err) != 0) {
+        hs_atomic_abort(out);
+        hs_trainable_free(&tr);
+        return hs_err_set(e, HS_EXIT_FAILURE, "hypersep train: --save: %s", err);
+    }
+    fprintf(stderr, "train: %s, %ld parameters, %ld steps of %d sequences of %ld tokens, %s loss%s\n", model,
+            tr.nparams, steps, to.batch, cfg.ell + 1 + 2L * cfg.q, hs_loss_name(to.loss),
+            to.curriculum ? ", curriculum" : "");
+    hs_train_result res;
+    if (hs_train_run(&tr, &cfg, &to, &res, err, sizeof err) != 0) {
+        hs_atomic_abort(out);
+        hs_trainable_free(&tr);
+        return hs_err_set(e, HS_EXIT_FAILURE, "hypersep train: %s", err);
+    }
+    if (out && (desc->write(&tr, &cfg, (uint64_t)steps, hs_atomic_file(out)) != 0 ||
+                hs_atomic_commit(out, err, sizeof err) != 0)) {
+        hs_trainable_free(&tr);
+        return hs_err_set(e, HS_EXIT_FAILURE, "hypersep train: --save: %s", err);
+    }
 
-    if (kind == HS_NN_TRANSFORMER)
-        printf("d_model=%d\nlayers=%d\nheads=%d\n", dmodel, layers, heads);
-    else
-        printf("hidden=%d\nembed=%d\n", hp.hidden, hp.embed);
-    printf("steps=%ld\nbatch=%d\nlr=%.6g\nseed=%llu\n", steps, batch, lr, (unsigned long long)seed);
+    for (int j = 0; j < desc->nhp; j++)
+        printf("%s=%.0f\n", desc->hp[j].name, hp[j]);
+    printf("steps=%ld\nbatch=%d\nlr=%.6g\nloss=%s\ncurriculum=%d\nseed=%llu\n", steps, to.batch, to.lr,
+           hs_loss_name(to.loss), to.curriculum, (unsigned long long)seed);
     printf("train_seconds=%.3f\ntokens_per_s=%.1f\n", res.seconds, res.tokens_per_s);
-    printf("train_loss_bits=%.12g\ntrain_excess_loss_bits=%.12g\n", res.loss_bits, res.excess_bits);
+    printf("train_loss_bits=%.12g\ntrain_excess_loss_bits=%.12g\n", res.train_loss_bits, res.train_excess_bits);
     printf("model=%s\n", model);
     printf("sequences=%ld\n", neval);
-    hs_score_print(&sc, stdout);
-    printf("memory_bits=%.6g\n", hs_nn_memory_bits(&hp, cfg.ell));
-    printf("params=%zu\n", net->nparams);
-    fflush(stdout);
-    hs_nn_free(net);
-    return 0;
+    hs_score_print(&res.held, stdout);
+    printf("memory_bits=%.6g\n", desc->memory_bits(&cfg, hp));
+    printf("params=%ld\n", tr.nparams);
+    hs_trainable_free(&tr);
+    return HS_OK;
 }

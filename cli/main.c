@@ -1,4 +1,5 @@
-/* hypersep: command dispatch. */
+/* hypersep: command dispatch, and the one place that turns a status into
+ * the process's exit code (collectively under MPI). */
 #include <stdio.h>
 #include <string.h>
 
@@ -6,6 +7,7 @@
 #include "comm.h"
 #include "suite.h"
 #include "sys.h"
+#include "version.h"
 
 static const char usage[] =
     "usage: hypersep COMMAND [options]   (hypersep COMMAND --help for its options)\n"
@@ -14,7 +16,8 @@ static const char usage[] =
     "  sample   draw HSMT sequences with exact conditional probabilities (TSV)\n"
     "  eval     score a model on a dataset file (key=value metrics)\n"
     "  info     sizes of a configuration: hyperedges, memories, state bytes\n"
-    "  train    train a classical model (lstm, gru, transformer) on fresh sequences\n"
+    "  train    train a model (khrnn, ansatz, lstm, gru, transformer) on fresh sequences\n"
+    "  models   the model registry: names, classes, hyperparameters, memory (TSV)\n"
     "  bench    benchmarks: `bench engine`, `bench baselines` (CSV)\n"
     "  suite    measurement suites: separation, trainability, contextuality, engine,\n"
     "           merge (CSV appended to a results folder)\n"
@@ -24,7 +27,26 @@ static const char usage[] =
     "the ranks (a power of two), the grid suites spread their configurations over\n"
     "the ranks; other commands run on rank 0.\n";
 
-static int dispatch(int argc, char **argv)
+static const struct {
+    const char *name;
+    int (*fn)(int, char **, hs_err *);
+    int all_ranks; /* runs on every rank under MPI */
+} commands[] = {
+    {"sample", hs_cmd_sample, 1}, {"eval", hs_cmd_eval, 0},   {"info", hs_cmd_info, 0},
+    {"bench", hs_cmd_bench, 0},   {"train", hs_cmd_train, 0}, {"models", hs_cmd_models, 0},
+    {"suite", hs_cmd_suite, 1},
+};
+enum { NCOMMANDS = sizeof commands / sizeof commands[0] };
+
+static int find(const char *name)
+{
+    for (int i = 0; i < NCOMMANDS; i++)
+        if (strcmp(name, commands[i].name) == 0)
+            return i;
+    return -1;
+}
+
+static int dispatch(int argc, char **argv, hs_err *e)
 {
     if (argc < 2) {
         fputs(usage, stderr);
@@ -33,38 +55,36 @@ static int dispatch(int argc, char **argv)
     const char *cmd = argv[1];
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
         fputs(usage, stdout);
-        return 0;
+        return HS_DONE;
     }
     if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
-        printf("hypersep %s (%s)\n", HS_VERSION, HS_GIT_REV);
-        return 0;
+        printf("hypersep %s (%s)\n", hs_version, hs_git_rev);
+        return HS_DONE;
     }
-    static const struct {
-        const char *name;
-        int (*fn)(int, char **);
-    } table[] = {
-        {"sample", hs_cmd_sample},
-        {"eval", hs_cmd_eval},
-        {"info", hs_cmd_info},
-        {"bench", hs_cmd_bench},
-        {"train", hs_cmd_train},
-        {"suite", hs_cmd_suite},
-    };
-    for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
-        if (strcmp(cmd, table[i].name) == 0)
-            return table[i].fn(argc - 2, argv + 2);
-    fprintf(stderr, "hypersep: unknown command '%s' (allowed: sample, eval, info, train, bench, suite, version)\n", cmd);
-    return HS_EXIT_USAGE;
+    const int c = find(cmd);
+    if (c < 0)
+        return hs_err_set(e, HS_EXIT_USAGE, "hypersep: unknown command '%s' (allowed: sample, eval, info, train, "
+                          "models, bench, suite, version)", cmd);
+    return commands[c].fn(argc - 2, argv + 2, e);
 }
 
 int main(int argc, char **argv)
 {
     hs_comm_init(&argc, &argv);
-    /* Under MPI the commands that shard the engine run on every rank; the
-     * others run on rank 0 while the rest wait in hs_comm_finalize. */
-    int rc = 0;
-    if (hs_comm_rank() == 0 || (argc > 1 && (strcmp(argv[1], "sample") == 0 || strcmp(argv[1], "suite") == 0)))
-        rc = dispatch(argc, argv);
+    /* Under MPI the commands that shard the engine or spread a grid run on
+     * every rank and agree on the status; the others run on rank 0 while
+     * the rest wait in hs_comm_finalize. */
+    const int c = argc > 1 ? find(argv[1]) : -1;
+    const int all = c >= 0 && commands[c].all_ranks;
+    hs_err e = {{0}};
+    int rc = HS_OK, who = 0;
+    if (all || hs_comm_rank() == 0)
+        rc = dispatch(argc, argv, &e);
+    if (all)
+        rc = hs_comm_agree(rc, &who);
+    if (rc > 0 && hs_comm_rank() == who && e.msg[0])
+        fprintf(stderr, "%s\n", e.msg);
+    fflush(stdout);
     hs_comm_finalize();
-    return rc;
+    return rc == HS_DONE ? 0 : rc;
 }

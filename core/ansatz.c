@@ -4,10 +4,12 @@
 
 #include <assert.h>
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "combin.h"
 #include "rng.h"
+#include "sys.h"
 
 void hs_ansatz_random(hs_ansatz *a, const hs_hsmt *cfg, uint64_t seed)
 {
@@ -99,8 +101,26 @@ int hs_ansatz_grad_predict(const hs_ansatz *a, const hs_seq *s, double *r, doubl
 }
 
 double hs_ansatz_grad_loss(const hs_ansatz *a, const hs_hsmt *cfg, const hs_seq *seqs, long count,
-                           int loss_kind, double *g)
+                           int loss_kind, double *g, double *r)
 {
     assert(cfg->n == a->n && cfg->k == a->k && cfg->d == 2);
-    return hs_grad_mean_loss(forward, a, a->n, hs_ansatz_nparams(a), seqs, count, loss_kind, g);
+    return hs_grad_mean_loss(forward, a, a->n, hs_ansatz_nparams(a), seqs, count, loss_kind, g, r);
+}
+
+static void tr_get(const void *model, double *x) { hs_ansatz_get(model, x); }
+static void tr_set(void *model, const double *x) { hs_ansatz_set(model, x); }
+static void tr_free(void *model) { hs_sys_free(model); }
+
+int hs_ansatz_trainable(const hs_hsmt *cfg, uint64_t seed, hs_trainable *tr, char *err, size_t errlen)
+{
+    if (cfg->d != 2) {
+        snprintf(err, errlen, "ansatz training: d = %d, only qubits (d = 2) are supported", cfg->d);
+        return -1;
+    }
+    hs_ansatz *a = hs_alloc(sizeof *a);
+    hs_ansatz_random(a, cfg, seed);
+    const hs_grad_model gm = {.model = a, .n = a->n, .nparams = hs_ansatz_nparams(a), .fwd = forward,
+                              .get = tr_get, .set = tr_set, .free_model = tr_free};
+    hs_grad_trainable(&gm, tr);
+    return 0;
 }

@@ -1,4 +1,4 @@
-/* A generic layered ansatz for the trainability suite (SPEC section 3): a
+/* A generic layered ansatz for the trainability suite (docs/spec.md#ansatz): a
  * qubit sequence model with the k-HRNN's token interface and query cells but
  * a generic write cell, so that gradient variances can be compared at equal
  * cell cost and similar parameter count. This definition is ours, not the
@@ -28,6 +28,7 @@
 
 #include "grad.h"
 #include "hsmt.h"
+#include "train.h"
 
 typedef struct {
     int n, k, nbases;
@@ -48,9 +49,12 @@ void hs_ansatz_set(hs_ansatz *a, const double *x);
 int hs_ansatz_predict(const hs_ansatz *a, const hs_seq *s, double *r);
 /* As hs_ansatz_predict, with dr[(t * 2 + o) * P + j] = d r_t(o) / d x_j. */
 int hs_ansatz_grad_predict(const hs_ansatz *a, const hs_seq *s, double *r, double *dr);
-/* Mean loss per output (bits) and gradient g[P] (may be NULL), as
- * hs_khrnn_grad_loss. */
+/* Mean loss per output (bits), gradient g[P] (may be NULL) and predictions
+ * r (may be NULL), as hs_khrnn_grad_loss. */
 double hs_ansatz_grad_loss(const hs_ansatz *a, const hs_hsmt *cfg, const hs_seq *seqs, long count,
-                           int loss_kind, double *g);
+                           int loss_kind, double *g, double *r);
+/* The ansatz of task cfg from hs_ansatz_random(seed), as a trainable
+ * (core/train.h). -1 with a message unless cfg->d == 2. */
+int hs_ansatz_trainable(const hs_hsmt *cfg, uint64_t seed, hs_trainable *tr, char *err, size_t errlen);
 
 #endif

@@ -1,4 +1,4 @@
-/* The HSMT dataset text format (SPEC section 7, docs/formats.md). The writer's
+/* The HSMT dataset text format (docs/spec.md#datasets, docs/formats.md). The writer's
  * output is a pure function of the configuration and the sequences, so equal
  * runs give byte-identical files. The reader checks every field against the
  * header's configuration: a file is either read back exactly as written

@@ -1,4 +1,4 @@
-/* The HSMT dataset text format (SPEC section 7; docs/formats.md): a header
+/* The HSMT dataset text format (docs/spec.md#datasets; docs/formats.md): a header
  * line with the configuration, a column line, then one sequence per line with
  * writes, queries, outcomes and the exact conditional probabilities. */
 #ifndef HS_DATASET_H

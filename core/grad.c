@@ -3,6 +3,7 @@
 
 #include <assert.h>
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "score.h"
@@ -323,7 +324,7 @@ double hs_grad_seq_loss(const hs_seq *seq, const double *r, const double *dr, in
 }
 
 double hs_grad_mean_loss(hs_grad_forward fwd, const void *model, int n, int nparams,
-                         const hs_seq *seqs, long count, int kind, double *g)
+                         const hs_seq *seqs, long count, int kind, double *g, double *r_out)
 {
     assert(kind == HS_LOSS_CE || kind == HS_LOSS_NLL);
     const int P = nparams;
@@ -352,6 +353,10 @@ double hs_grad_mean_loss(hs_grad_forward fwd, const void *model, int n, int npar
                 continue;
             }
             loss_i[i] = hs_grad_seq_loss(&seqs[i], r, dr, P, kind, g ? g_i + (size_t)i * P : NULL);
+            if (r_out) {
+                assert(seqs[i].q == seqs[0].q);
+                memcpy(r_out + (size_t)i * seqs[0].q * 2, r, (size_t)seqs[i].q * 2 * sizeof *r);
+            }
         }
         hs_grad_free(sim);
         hs_sys_free(r);
@@ -377,4 +382,67 @@ double hs_grad_mean_loss(hs_grad_forward fwd, const void *model, int n, int npar
         for (int j = 0; j < P; j++)
             g[j] /= (double)outputs;
     return loss / (double)outputs;
+}
+
+/* The trainable of an hs_grad_model: ctx is a copy of the descriptor. */
+static void gm_get(void *ctx, double *x)
+{
+    const hs_grad_model *gm = ctx;
+    gm->get(gm->model, x);
+}
+
+static void gm_set(void *ctx, const double *x)
+{
+    hs_grad_model *gm = ctx;
+    gm->set(gm->model, x);
+}
+
+static double gm_loss_grad(void *ctx, const hs_hsmt *t, const hs_seq *seqs, long count, int kind, double *g,
+                           double *r)
+{
+    const hs_grad_model *gm = ctx;
+    assert(t->n == gm->n && t->d == 2);
+    /* hs_grad_mean_loss works in bits; the trainable interface in nats. */
+    const double l = hs_grad_mean_loss(gm->fwd, gm->model, gm->n, gm->nparams, seqs, count, kind, g, r);
+    for (int j = 0; g && j < gm->nparams; j++)
+        g[j] *= M_LN2;
+    return l * M_LN2;
+}
+
+static int gm_predict(void *ctx, const hs_hsmt *t, const hs_seq *seqs, long count, double *r, char *err,
+                      size_t errlen)
+{
+    const hs_grad_model *gm = ctx;
+    assert(t->n == gm->n && t->d == 2);
+    long bad = -1;
+#pragma omp parallel if (count > 1 && ((size_t)count << gm->n) >= HS_GRAD_PAR_WORK) reduction(max : bad)
+    {
+        hs_grad_sim *sim = hs_grad_new(gm->n, 0);
+#pragma omp for schedule(dynamic, 1)
+        for (long i = 0; i < count; i++)
+            if (gm->fwd(gm->model, sim, &seqs[i], r + (size_t)i * t->q * 2, NULL) != 0)
+                bad = i > bad ? i : bad;
+        hs_grad_free(sim);
+    }
+    if (bad >= 0) {
+        snprintf(err, errlen, "sequence %llu: the model gives the observed outcome probability 0",
+                 (unsigned long long)seqs[bad].id);
+        return -1;
+    }
+    return 0;
+}
+
+static void gm_free(void *ctx)
+{
+    hs_grad_model *gm = ctx;
+    gm->free_model(gm->model);
+    hs_sys_free(gm);
+}
+
+void hs_grad_trainable(const hs_grad_model *gm, hs_trainable *tr)
+{
+    hs_grad_model *c = hs_alloc(sizeof *c);
+    *c = *gm;
+    *tr = (hs_trainable){.ctx = c, .nparams = gm->nparams, .get = gm_get, .set = gm_set,
+                         .loss_grad = gm_loss_grad, .predict = gm_predict, .free = gm_free};
 }

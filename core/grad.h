@@ -30,15 +30,10 @@
 #include <stddef.h>
 
 #include "hsmt.h"
+#include "score.h"
 #include "state.h"
+#include "train.h"
 
-/* Loss kinds (bits per output, SPEC section 2 and the trainability suite):
- *   HS_LOSS_CE   sum_o p_t(o) log2 1/r_t(o), expected cross-entropy against
- *                the exact conditional p_t;
- *   HS_LOSS_NLL  log2 1/r_t(o_t), the fed-back outcome's surprise.
- * Predictions are raised to HS_SCORE_FLOOR before logarithms (as hs_score);
- * where the floor binds, the gradient of that term is 0. */
-enum { HS_LOSS_CE = 0, HS_LOSS_NLL = 1 };
 
 typedef struct {
     int n;          /* sites at creation */
@@ -108,11 +103,26 @@ typedef int (*hs_grad_forward)(const void *model, hs_grad_sim *sim, const hs_seq
 #define HS_GRAD_PAR_WORK ((size_t)1 << 14)
 
 /* Mean loss per output (bits) over seqs[0..count) and its gradient g[P] (g
- * may be NULL: no tangents are carried). Sequences run in parallel (one
- * simulator per thread) and are combined in index order: the result does not
- * depend on the thread count. Returns +infinity (g zero) when the model gives
- * some fed-back outcome probability 0: it cannot condition on it. */
+ * may be NULL: no tangents are carried); r (may be NULL) receives the
+ * predictions, r[(i q + t) 2 + o], every sequence having q queries.
+ * Sequences run in parallel (one simulator per thread) and are combined in
+ * index order: the result does not depend on the thread count. Returns
+ * +infinity (g zero) when the model gives some fed-back outcome probability
+ * 0: it cannot condition on it. */
 double hs_grad_mean_loss(hs_grad_forward fwd, const void *model, int n, int nparams,
-                         const hs_seq *seqs, long count, int kind, double *g);
+                         const hs_seq *seqs, long count, int kind, double *g, double *r);
+
+/* A model of the tangent simulator as a trainable (core/train.h): the
+ * training loop's loss_grad is hs_grad_mean_loss, its predict the forward
+ * pass without tangents, in parallel over sequences. */
+typedef struct {
+    void *model; /* owned by the trainable: free_model releases it */
+    int n, nparams;
+    hs_grad_forward fwd;
+    void (*get)(const void *model, double *x);
+    void (*set)(void *model, const double *x);
+    void (*free_model)(void *model);
+} hs_grad_model;
+void hs_grad_trainable(const hs_grad_model *gm, hs_trainable *tr);
 
 #endif

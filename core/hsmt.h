@@ -1,4 +1,4 @@
-/* The HSMT(ell, n, k; d, B, q) task (SPEC section 2): configuration, one drawn
+/* The HSMT(ell, n, k; d, B, q) task (docs/spec.md#task): configuration, one drawn
  * sequence with its exact conditional probabilities, and the token layout that
  * sequence models read. Sequence i of a configuration is a pure function of
  * (seed, i): see rng.h. */
@@ -12,6 +12,10 @@
 
 #define HS_MAX_BASES 8
 #define HS_MAX_SITES 62
+/* First held-out sequence index: training uses indices below it, evaluation
+ * HS_EVAL_FIRST + i, so the two sets never overlap (docs/spec.md#training);
+ * `hypersep sample --first 1099511627776` writes the held-out sequences. */
+#define HS_EVAL_FIRST (UINT64_C(1) << 40)
 /* Basis code for the computational basis; codes >= 0 are chirp indices m
  * (U_m = F^dagger C_m); for d = 2, m = 0 is X and m = 1 is Y. */
 #define HS_BASIS_Z (-1)
@@ -71,7 +75,7 @@ void hs_gen_sequence(hs_gen *g, uint64_t index, hs_seq *s);
  * ell entries. */
 size_t hs_hsmt_multiplicities(const uint64_t *writes, long ell, uint64_t *rank, long *count);
 
-/* Steps 1 and 3 of drawing sequence `index` (SPEC section 2), engine-free:
+/* Steps 1 and 3 of drawing sequence `index` (docs/spec.md#task-drawing), engine-free:
  * fills s->writes, s->sites and s->basis (s already sized for cfg), and
  * reduces the writes to the hyperedges of nonzero multiplicity mod d in
  * edges[0 .. returned count). rank, count and edges are scratch of ell
@@ -81,7 +85,7 @@ size_t hs_hsmt_multiplicities(const uint64_t *writes, long ell, uint64_t *rank, 
 size_t hs_hsmt_draw(const hs_hsmt *cfg, uint64_t index, hs_seq *s, uint64_t *rank, long *count,
                     hs_edge *edges);
 
-/* Token layout (SPEC section 2):
+/* Token layout (docs/spec.md#tokens):
  *   [0, M)                         write tokens W(T), T by colex rank
  *   M                              SEP
  *   M + 1 + site * nbases + b      query tokens Q(site, b)

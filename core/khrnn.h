@@ -1,4 +1,4 @@
-/* The k-HRNN quantum model (SPEC section 3): write cells G_T(theta) on an
+/* The k-HRNN quantum model (docs/spec.md#khrnn): write cells G_T(theta) on an
  * n-site state started in |+>^n, query cells V_b on one site followed by
  * measurement and discard. With the exact parameters it reproduces the
  * generator's conditionals; from a random start it is what training fits.

@@ -5,6 +5,7 @@
 
 #include <assert.h>
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "combin.h"
@@ -127,8 +128,26 @@ int hs_khrnn_grad_predict(const hs_khrnn *m, const hs_seq *s, double *r, double 
 }
 
 double hs_khrnn_grad_loss(const hs_khrnn *m, const hs_hsmt *cfg, const hs_seq *seqs, long count,
-                          int loss_kind, double *g)
+                          int loss_kind, double *g, double *r)
 {
     assert(cfg->n == m->n && cfg->k == m->k && cfg->d == 2);
-    return hs_grad_mean_loss(forward, m, m->n, hs_khrnn_grad_nparams(m), seqs, count, loss_kind, g);
+    return hs_grad_mean_loss(forward, m, m->n, hs_khrnn_grad_nparams(m), seqs, count, loss_kind, g, r);
+}
+
+static void tr_get(const void *model, double *x) { hs_khrnn_grad_get(model, x); }
+static void tr_set(void *model, const double *x) { hs_khrnn_grad_set(model, x); }
+static void tr_free(void *model) { hs_sys_free(model); }
+
+int hs_khrnn_trainable(const hs_hsmt *cfg, uint64_t seed, hs_trainable *tr, char *err, size_t errlen)
+{
+    if (cfg->d != 2) {
+        snprintf(err, errlen, "k-HRNN training: d = %d, only qubits (d = 2) are supported", cfg->d);
+        return -1;
+    }
+    hs_khrnn *m = hs_alloc(sizeof *m);
+    hs_khrnn_random(m, cfg, seed);
+    const hs_grad_model gm = {.model = m, .n = m->n, .nparams = hs_khrnn_grad_nparams(m), .fwd = forward,
+                              .get = tr_get, .set = tr_set, .free_model = tr_free};
+    hs_grad_trainable(&gm, tr);
+    return 0;
 }

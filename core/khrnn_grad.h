@@ -32,9 +32,13 @@ void hs_khrnn_grad_set(hs_khrnn *m, const double *x);
 int hs_khrnn_grad_predict(const hs_khrnn *m, const hs_seq *s, double *r, double *dr);
 
 /* Mean loss per output in bits (HS_LOSS_CE or HS_LOSS_NLL) over
- * seqs[0..count) and, when g is not NULL, its gradient g[P]. +infinity as
- * hs_grad_mean_loss. cfg gives the shape (n, k, d = 2). */
+ * seqs[0..count) and, when g is not NULL, its gradient g[P]; r and
+ * +infinity as hs_grad_mean_loss. cfg gives the shape (n, k, d = 2). */
 double hs_khrnn_grad_loss(const hs_khrnn *m, const hs_hsmt *cfg, const hs_seq *seqs, long count,
-                          int loss_kind, double *g);
+                          int loss_kind, double *g, double *r);
+
+/* The k-HRNN of task cfg from the random start hs_khrnn_random(seed), as a
+ * trainable (core/train.h). -1 with a message unless cfg->d == 2. */
+int hs_khrnn_trainable(const hs_hsmt *cfg, uint64_t seed, hs_trainable *tr, char *err, size_t errlen);
 
 #endif

@@ -16,7 +16,7 @@ typedef struct hs_model {
     int (*predict)(void *ctx, const hs_hsmt *cfg, const hs_seq *s, double *r,
                    char *err, size_t errlen);
     void (*free)(void *ctx);
-    double memory_bits; /* SPEC section 4 accounting, at this configuration */
+    double memory_bits; /* docs/spec.md#memory accounting, at this configuration */
     long params;        /* trainable parameters (0 for analytic models) */
 } hs_model;
 

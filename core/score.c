@@ -2,6 +2,18 @@
 #include "score.h"
 
 #include <math.h>
+#include <string.h>
+
+const char *hs_loss_name(int kind) { return kind == HS_LOSS_CE ? "soft" : "hard"; }
+
+int hs_loss_parse(const char *name)
+{
+    if (strcmp(name, "soft") == 0)
+        return HS_LOSS_CE;
+    if (strcmp(name, "hard") == 0)
+        return HS_LOSS_NLL;
+    return -1;
+}
 
 void hs_score_add(hs_score *s, const double *p, const double *r, int d, int outcome)
 {

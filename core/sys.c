@@ -11,6 +11,31 @@
 
 static void (*abort_hook)(int status);
 
+int hs_err_set(hs_err *e, int status, const char *fmt, ...)
+{
+    if (e) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+        va_end(ap);
+    }
+    return status;
+}
+
+int hs_err_usage(hs_err *e, const char *cmd, const char *fmt, ...)
+{
+    if (e) {
+        int off = snprintf(e->msg, sizeof e->msg, "hypersep %s: ", cmd);
+        if (off < 0 || (size_t)off >= sizeof e->msg)
+            off = 0;
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(e->msg + off, sizeof e->msg - (size_t)off, fmt, ap);
+        va_end(ap);
+    }
+    return HS_EXIT_USAGE;
+}
+
 void hs_sys_set_abort_hook(void (*hook)(int status)) { abort_hook = hook; }
 
 _Noreturn void hs_sys_exit(int status)

@@ -8,10 +8,32 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Exit status for invalid user input (every command). */
-#define HS_EXIT_USAGE 2
-/* Exit status for allocation and I/O failures. */
+/* Statuses. Library functions return one of these and, when it is not
+ * HS_OK, a one-line message in an hs_err; only cli/main.c turns a status into
+ * the process's exit code (collectively under MPI).
+ *   HS_OK               done;
+ *   HS_DONE             nothing more to do (`--help` printed): exit 0;
+ *   HS_EXIT_FAILURE     an I/O failure the caller reports;
+ *   HS_EXIT_USAGE       invalid user input (every command): exit 2;
+ *   HS_EXIT_INTERRUPTED a grid suite stopped by SIGTERM/SIGINT (128 + 15).
+ * Allocation failures and broken internal invariants do not come back as a
+ * status: hs_sys_fatal stops the run (all ranks) with file and line. */
+#define HS_OK 0
+#define HS_DONE (-1)
 #define HS_EXIT_FAILURE 1
+#define HS_EXIT_USAGE 2
+#define HS_EXIT_INTERRUPTED 143
+
+/* The message that goes with a status: the whole line the CLI prints, e.g.
+ * "hypersep sample: --n: 0 is out of range (allowed 1..62)". */
+typedef struct {
+    char msg[1024];
+} hs_err;
+
+/* Sets e->msg (e may be NULL) and returns status. */
+int hs_err_set(hs_err *e, int status, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* HS_EXIT_USAGE with the message "hypersep CMD: <message>". */
+int hs_err_usage(hs_err *e, const char *cmd, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* Report "hypersep: <message> (file:line)" on stderr and stop the run (all
  * ranks under MPI). */

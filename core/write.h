@@ -1,4 +1,4 @@
-/* Write unit cells: the diagonal hyperedge phases of SPEC section 3, one at a
+/* Write unit cells: the diagonal hyperedge phases of docs/spec.md#write-cell, one at a
  * time (exact or parameterised) or all at once (deferred, one pass over the
  * state). Writes commute, so the deferred form only needs each hyperedge's
  * multiplicity. */

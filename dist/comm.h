@@ -33,10 +33,10 @@ int hs_comm_node_ranks(void);
 /* Short description of the transport for provenance ("mpi", "none"). */
 const char *hs_comm_kind(void);
 
-/* Collective: ends the run on every rank with `status` after rank 0 printed
- * `msg` (one line, newline added) on stderr. For refusals every rank has
- * decided identically: a clean exit, not an abort. */
-_Noreturn void hs_comm_exit_all(int status, const char *msg);
+/* Collective: the status of the run from every rank's own (sys.h: the
+ * largest, so an error anywhere beats HS_OK and HS_DONE), and in *who the
+ * lowest rank that has it: the one whose message cli/main.c prints. */
+int hs_comm_agree(int status, int *who);
 
 /* Collective. */
 void hs_comm_barrier(void);

@@ -70,16 +70,6 @@ int hs_comm_size(void) { return size; }
 int hs_comm_node_ranks(void) { return node_ranks; }
 const char *hs_comm_kind(void) { return started ? "mpi" : "none"; }
 
-_Noreturn void hs_comm_exit_all(int status, const char *msg)
-{
-    if (rank == 0 && msg)
-        fprintf(stderr, "%s\n", msg);
-    fflush(stdout);
-    fflush(stderr);
-    hs_comm_finalize();
-    exit(status);
-}
-
 void hs_comm_barrier(void)
 {
     if (started)

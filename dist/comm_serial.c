@@ -21,14 +21,6 @@ int hs_comm_size(void) { return 1; }
 int hs_comm_node_ranks(void) { return 1; }
 const char *hs_comm_kind(void) { return "none"; }
 
-_Noreturn void hs_comm_exit_all(int status, const char *msg)
-{
-    if (msg)
-        fprintf(stderr, "%s\n", msg);
-    fflush(stdout);
-    exit(status);
-}
-
 void hs_comm_barrier(void) {}
 
 void hs_comm_allgather(const double *send, int count, double *recv)

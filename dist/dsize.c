@@ -117,12 +117,3 @@ int hs_dsize_check_fit(int n, const hs_dstate_opts *o, char *err, size_t errlen)
     hs_sys_free(all);
     return rc;
 }
-
-void hs_dsize_require_fit(const char *cmd, int n, const hs_dstate_opts *o)
-{
-    char err[400], msg[480];
-    if (hs_dsize_check_fit(n, o, err, sizeof err) == 0)
-        return;
-    snprintf(msg, sizeof msg, "hypersep %s: %s", cmd, err);
-    hs_comm_exit_all(HS_EXIT_USAGE, msg);
-}

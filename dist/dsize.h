@@ -34,8 +34,5 @@ uint64_t hs_dsize_rank_bytes(int n, int ranks, const hs_dstate_opts *o);
  * serial engine's hs_state_check_fit, whose 1/8 working-memory allowance
  * covers this engine's phase bits and partial sums. */
 int hs_dsize_check_fit(int n, const hs_dstate_opts *o, char *err, size_t errlen);
-/* Collective: hs_dsize_check_fit, and on failure "hypersep CMD: message" from
- * rank 0 and exit status 2 on every rank. */
-void hs_dsize_require_fit(const char *cmd, int n, const hs_dstate_opts *o);
 
 #endif

@@ -1,4 +1,4 @@
-/* The qubit state (d = 2) sharded over P = 2^p ranks (SPEC section 6), with
+/* The qubit state (d = 2) sharded over P = 2^p ranks (docs/spec.md#sharding), with
  * the same operations as the serial engine (core/state.h, core/write.h):
  * diagonal writes, deferred writes, and the query cell.
  *

@@ -8,22 +8,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "comm.h"
 #include "sys.h"
 
-static _Noreturn void fail(const char *suite, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-/* Every rank reads the same file and reaches the same verdict, so this is a
- * collective clean exit (the message is printed once, by rank 0). */
-static _Noreturn void fail(const char *suite, const char *fmt, ...)
+/* "hypersep suite SUITE: message" with status HS_EXIT_USAGE. Every rank
+ * reads the same file and reaches the same verdict. */
+static int fail(hs_err *e, const char *suite, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int fail(hs_err *e, const char *suite, const char *fmt, ...)
 {
-    char msg[1024];
-    int off = snprintf(msg, sizeof msg, "hypersep suite %s: ", suite);
+    char msg[900];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg + off, sizeof msg - (size_t)off, fmt, ap);
+    vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    hs_comm_exit_all(2, msg);
+    return hs_err_usage(e, "suite", "%s: %s", suite, msg);
 }
 
 static char *trim(char *s)
@@ -70,53 +67,65 @@ static void range_text(const hs_config_key *k, char *buf, size_t len)
                  k->min, k->max);
 }
 
-/* Checks one value against its key; exits 2 naming where it came from. */
-static void check(const hs_config *c, int i, const char *src, const char *v)
+/* Checks one value against its key; HS_EXIT_USAGE naming where it came from.
+ * A list may not repeat an item: every item is a configuration or a model,
+ * and the grid would hold it twice. */
+static int check(const hs_config *c, int i, const char *src, const char *v, hs_err *e)
 {
     const hs_config_key *k = &c->keys[i];
     char allowed[512];
     range_text(k, allowed, sizeof allowed);
     if (!*v)
-        fail(c->suite, "%s: %s: empty value (allowed: %s)", src, k->key, allowed);
+        return fail(e, c->suite, "%s: %s: empty value (allowed: %s)", src, k->key, allowed);
     const int list = k->type == HS_CFG_INTS || k->type == HS_CFG_WORDS;
+    char seen[HS_CONFIG_MAX_LIST][256];
     int count = 0;
     for (const char *p = v;; count++) {
-        const char *e = strchr(p, ',');
+        const char *comma = strchr(p, ',');
         char item[256];
-        size_t len = e ? (size_t)(e - p) : strlen(p);
+        size_t len = comma ? (size_t)(comma - p) : strlen(p);
         if (len >= sizeof item)
-            fail(c->suite, "%s: %s: value too long (allowed: %s)", src, k->key, allowed);
+            return fail(e, c->suite, "%s: %s: value too long (allowed: %s)", src, k->key, allowed);
         memcpy(item, p, len);
         item[len] = '\0';
         char *w = trim(item);
-        if (!list && e)
-            fail(c->suite, "%s: %s: '%s' is a list, one value expected (allowed: %s)", src, k->key, v, allowed);
+        if (!list && comma)
+            return fail(e, c->suite, "%s: %s: '%s' is a list, one value expected (allowed: %s)", src, k->key, v,
+                        allowed);
         if (count == HS_CONFIG_MAX_LIST)
-            fail(c->suite, "%s: %s: more than %d values", src, k->key, HS_CONFIG_MAX_LIST);
+            return fail(e, c->suite, "%s: %s: more than %d values", src, k->key, HS_CONFIG_MAX_LIST);
         if (!*w)
-            fail(c->suite, "%s: %s: empty item in '%s' (allowed: %s)", src, k->key, v, allowed);
+            return fail(e, c->suite, "%s: %s: empty item in '%s' (allowed: %s)", src, k->key, v, allowed);
         if (k->type == HS_CFG_WORDS) {
             if (k->words ? !is_word(k->words, w) : strpbrk(w, " \t") != NULL)
-                fail(c->suite, "%s: %s: '%s' is not allowed (allowed: %s)", src, k->key, w, allowed);
+                return fail(e, c->suite, "%s: %s: '%s' is not allowed (allowed: %s)", src, k->key, w, allowed);
         } else if (!(k->type == HS_CFG_INT && is_word(k->words, w))) {
             char *end;
             errno = 0;
             double x = k->type == HS_CFG_DOUBLE ? strtod(w, &end) : (double)strtoll(w, &end, 10);
             if (errno || *end || x != x)
-                fail(c->suite, "%s: %s: '%s' is not %s (allowed: %s)", src, k->key, w,
-                     k->type == HS_CFG_DOUBLE ? "a number" : "an integer", allowed);
+                return fail(e, c->suite, "%s: %s: '%s' is not %s (allowed: %s)", src, k->key, w,
+                            k->type == HS_CFG_DOUBLE ? "a number" : "an integer", allowed);
             if (x < k->min || x > k->max)
-                fail(c->suite, "%s: %s: %s is out of range (allowed: %s)", src, k->key, w, allowed);
+                return fail(e, c->suite, "%s: %s: %s is out of range (allowed: %s)", src, k->key, w, allowed);
         }
-        if (!e)
+        for (int j = 0; j < count; j++)
+            if (strcmp(seen[j], w) == 0)
+                return fail(e, c->suite, "%s: %s: '%s' is listed twice in '%s' (allowed: distinct items)", src,
+                            k->key, w, v);
+        snprintf(seen[count], sizeof seen[count], "%s", w);
+        if (!comma)
             break;
-        p = e + 1;
+        p = comma + 1;
     }
+    return HS_OK;
 }
 
-static void set(hs_config *c, int i, const char *src, const char *v)
+static int set(hs_config *c, int i, const char *src, const char *v, hs_err *e)
 {
-    check(c, i, src, v);
+    int rc = check(c, i, src, v, e);
+    if (rc != HS_OK)
+        return rc;
     hs_sys_free(c->value[i]);
     hs_sys_free((void *)c->source[i]);
     c->value[i] = hs_alloc(strlen(v) + 1);
@@ -124,29 +133,33 @@ static void set(hs_config *c, int i, const char *src, const char *v)
     char *s = hs_alloc(strlen(src) + 1);
     strcpy(s, src);
     c->source[i] = s;
+    return HS_OK;
 }
 
-void hs_config_load(hs_config *c, const char *suite, const hs_config_key *keys, const char *path)
+int hs_config_load(hs_config *c, const char *suite, const hs_config_key *keys, const char *path, hs_err *e)
 {
     memset(c, 0, sizeof *c);
     c->suite = suite;
     c->keys = keys;
     while (keys[c->nkeys].key)
         c->nkeys++;
-    assert(c->nkeys <= 64);
-    for (int i = 0; i < c->nkeys; i++)
-        set(c, i, "default", keys[i].def);
-    if (!path)
-        return;
+    assert(c->nkeys <= HS_CONFIG_MAX_KEYS);
+    int rc = HS_OK;
+    for (int i = 0; i < c->nkeys && rc == HS_OK; i++)
+        rc = set(c, i, "default", keys[i].def, e);
+    if (rc != HS_OK || !path)
+        return rc;
     FILE *f = fopen(path, "r");
     if (!f)
-        fail(suite, "--config: cannot read '%s' (%s)", path, strerror(errno));
+        return fail(e, suite, "--config: cannot read '%s' (%s)", path, strerror(errno));
     char line[4096], src[4200];
-    unsigned char given[64] = {0};
-    for (int lineno = 1; fgets(line, sizeof line, f); lineno++) {
+    unsigned char given[HS_CONFIG_MAX_KEYS] = {0};
+    for (int lineno = 1; rc == HS_OK && fgets(line, sizeof line, f); lineno++) {
         snprintf(src, sizeof src, "%s:%d", path, lineno);
-        if (!strchr(line, '\n') && !feof(f))
-            fail(suite, "%s: line longer than %zu characters", src, sizeof line - 2);
+        if (!strchr(line, '\n') && !feof(f)) {
+            rc = fail(e, suite, "%s: line longer than %zu characters", src, sizeof line - 2);
+            break;
+        }
         char *hash = strchr(line, '#');
         if (hash)
             *hash = '\0';
@@ -154,27 +167,31 @@ void hs_config_load(hs_config *c, const char *suite, const hs_config_key *keys, 
         if (!*s)
             continue;
         char *eq = strchr(s, '=');
-        if (!eq)
-            fail(suite, "%s: '%s' is not a 'key = value' line", src, s);
+        if (!eq) {
+            rc = fail(e, suite, "%s: '%s' is not a 'key = value' line", src, s);
+            break;
+        }
         *eq = '\0';
         char *key = trim(s), *val = trim(eq + 1);
         int i = find(c, key);
         if (i < 0) {
-            char names[1024] = "";
+            char names[2048] = "";
             for (int j = 0; j < c->nkeys; j++)
-                snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s", j ? ", " : "",
-                         keys[j].key);
-            fail(suite, "%s: unknown key '%s' (allowed: %s)", src, key, names);
+                snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s", j ? ", " : "", keys[j].key);
+            rc = fail(e, suite, "%s: unknown key '%s' (allowed: %s)", src, key, names);
+            break;
         }
-        if (given[i])
-            fail(suite, "%s: key '%s' given twice (first at %s)", src, key, c->source[i]);
+        if (given[i]) {
+            rc = fail(e, suite, "%s: key '%s' given twice (first at %s)", src, key, c->source[i]);
+            break;
+        }
         given[i] = 1;
-        set(c, i, src, val);
+        rc = set(c, i, src, val, e);
     }
-    int bad = ferror(f);
+    if (rc == HS_OK && ferror(f))
+        rc = fail(e, suite, "--config: error reading '%s'", path);
     fclose(f);
-    if (bad)
-        fail(suite, "--config: error reading '%s'", path);
+    return rc;
 }
 
 void hs_config_free(hs_config *c)
@@ -238,14 +255,14 @@ int hs_config_words(const hs_config *c, const char *key, char out[][32])
 
 const char *hs_config_text(const hs_config *c, const char *key) { return c->value[index_of(c, key)]; }
 
-_Noreturn void hs_config_fail(const hs_config *c, const char *key, const char *fmt, ...)
+int hs_config_err(const hs_config *c, hs_err *e, const char *key, const char *fmt, ...)
 {
     char msg[768];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    fail(c->suite, "%s: %s: %s", c->source[index_of(c, key)], key, msg);
+    return fail(e, c->suite, "%s: %s: %s", c->source[index_of(c, key)], key, msg);
 }
 
 void hs_config_print(const hs_config *c, FILE *out)

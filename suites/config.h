@@ -3,15 +3,19 @@
  * built-in default, help) in a table; a file sets any subset of them and the
  * defaults fill in the rest, so running without --config is running the
  * built-in default. Every value, default or not, goes through the same
- * checks. Malformed input (unknown or repeated key, bad value, unreadable
- * file) ends the run with exit status 2 and one line naming the file, line
- * and key; under MPI every rank parses the same file and exits together. */
+ * checks. Malformed input (unknown or repeated key, bad value, a list item
+ * given twice, unreadable file) is HS_EXIT_USAGE with one line naming the
+ * file, line and key; under MPI every rank parses the same file and reaches
+ * the same verdict. */
 #ifndef HS_CONFIG_H
 #define HS_CONFIG_H
 
 #include <stdio.h>
 
+#include "sys.h"
+
 #define HS_CONFIG_MAX_LIST 64
+#define HS_CONFIG_MAX_KEYS 96
 
 typedef enum {
     HS_CFG_INTS,   /* list of integers in [min, max] */
@@ -34,13 +38,14 @@ typedef struct {
     const char *suite;
     const hs_config_key *keys; /* terminated by a NULL key */
     int nkeys;
-    const char *source[64];    /* "FILE:LINE" or "default", per key */
-    char *value[64];           /* value text, per key */
+    const char *source[HS_CONFIG_MAX_KEYS]; /* "FILE:LINE" or "default", per key */
+    char *value[HS_CONFIG_MAX_KEYS];        /* value text, per key */
 } hs_config;
 
-/* Reads `path` (NULL: defaults only) against the table `keys`. Exits 2 on
- * malformed input (see the file comment). */
-void hs_config_load(hs_config *c, const char *suite, const hs_config_key *keys, const char *path);
+/* Reads `path` (NULL: defaults only) against the table `keys`. Returns
+ * HS_OK, or HS_EXIT_USAGE on malformed input (see the file comment); free c
+ * in both cases. */
+int hs_config_load(hs_config *c, const char *suite, const hs_config_key *keys, const char *path, hs_err *e);
 void hs_config_free(hs_config *c);
 
 /* Typed values of a key the table declares (asserted). Lists return their
@@ -52,10 +57,10 @@ double hs_config_double(const hs_config *c, const char *key);
 int hs_config_words(const hs_config *c, const char *key, char out[][32]);
 const char *hs_config_text(const hs_config *c, const char *key);
 
-/* Ends the run (exit 2) with "hypersep suite SUITE: SOURCE: KEY: message",
- * for checks that need several keys (e.g. a task the generator refuses). */
-_Noreturn void hs_config_fail(const hs_config *c, const char *key, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+/* HS_EXIT_USAGE with "hypersep suite SUITE: SOURCE: KEY: message", for
+ * checks that need several keys (e.g. a task the generator refuses). */
+int hs_config_err(const hs_config *c, hs_err *e, const char *key, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
 /* The effective configuration as a config file (value and where it came
  * from, with each key's help), for --print-config and for the record. */

@@ -1,4 +1,4 @@
-/* `hypersep suite contextuality` (SPEC sections 2 and 5): why classical
+/* `hypersep suite contextuality` (docs/spec.md#suite-contextuality): why classical
  * models cannot compress the task. For small n and k, the latent states of
  * the first `states` sequences of HSMT(ell, n, k) (ell = binom(n,k) by
  * default) go through the linear program of baselines/context.h: is there one
@@ -18,19 +18,11 @@
 #include "config.h"
 #include "context.h"
 #include "exact.h"
-#include "opts.h"
 #include "presample.h"
 #include "runner.h"
+#include "schema.h"
 #include "suite.h"
 #include "sys.h"
-
-static const char header[] =
-    "k,n,d,bases,states,seed,contexts,lp_rows,lp_cols,infeasible,ncf_mean,ncf_min,ncf_max,"
-    "presample_excess_bits,presample_memory_bits,exact_bits,eval_sequences,lp_seconds," HS_RUN_PROV_HEADER;
-enum { NKEY = 6 };
-
-/* Held-out sequences of the presample model (the baselines' convention). */
-#define EVAL_FIRST (UINT64_C(1) << 40)
 
 static const hs_config_key keys[] = {
     {"k", HS_CFG_INTS, 1, 8, "1,2,3", NULL, "hyperedge orders k"},
@@ -46,7 +38,7 @@ static const hs_config_key keys[] = {
 
 static const char usage[] =
     "usage: hypersep suite contextuality [--config FILE] [--out DIR] [--resume] [--slice I/N]\n"
-    "                                    [--print-config]\n"
+    "                                    [--print-config] [--print-header]\n"
     "For small n and k, solves the noncontextuality linear program (GLPK) for the\n"
     "latent hypergraph states of the task and scores the presample (noncontextual)\n"
     "model on it; appends to DIR/contextuality.csv (columns: docs/formats.md).\n"
@@ -54,7 +46,8 @@ static const char usage[] =
     "  --out DIR       results directory (default results)\n"
     "  --resume        skip configurations already in DIR/contextuality.csv\n"
     "  --slice I/N     run only slice I of N of the grid (Slurm job arrays)\n"
-    "  --print-config  print the effective configuration and exit\n";
+    "  --print-config  print the effective configuration and exit\n"
+    "  --print-header  print the CSV columns (name, type, key) and exit\n";
 
 typedef struct {
     int k, n, set;
@@ -71,7 +64,7 @@ typedef struct {
     uint64_t seed;
 } cx_ctx;
 
-static void task(const cx_ctx *x, const cx_conf *c, hs_hsmt *t)
+static int task(const cx_ctx *x, const cx_conf *c, hs_hsmt *t, hs_err *e)
 {
     memset(t, 0, sizeof *t);
     t->n = c->n;
@@ -84,10 +77,11 @@ static void task(const cx_ctx *x, const cx_conf *c, hs_hsmt *t)
     hs_hsmt_defaults(t);
     char err[512];
     if (hs_hsmt_validate(t, err, sizeof err) != 0)
-        hs_config_fail(&x->cfg, "n", "k = %d, n = %d: %s", c->k, c->n, err);
+        return hs_config_err(&x->cfg, e, "n", "k = %d, n = %d: %s", c->k, c->n, err);
+    return HS_OK;
 }
 
-static void build_grid(cx_ctx *x)
+static int build_grid(cx_ctx *x, hs_err *e)
 {
     long ks[HS_CONFIG_MAX_LIST], ns[HS_CONFIG_MAX_LIST];
     const int nk = hs_config_ints(&x->cfg, "k", ks), nn = hs_config_ints(&x->cfg, "n", ns);
@@ -98,16 +92,16 @@ static void build_grid(cx_ctx *x)
         int nb = 0;
         for (char *p = x->names[s]; p; nb++) {
             char name[32];
-            const char *e = strchr(p, ';');
-            size_t len = e ? (size_t)(e - p) : strlen(p);
+            const char *end = strchr(p, ';');
+            size_t len = end ? (size_t)(end - p) : strlen(p);
             snprintf(name, sizeof name, "%.*s", (int)len, p);
             if (nb == HS_MAX_BASES || hs_hsmt_basis_parse(name, 2, &x->bases[s][nb]) != 0)
-                hs_config_fail(&x->cfg, "bases", "'%s' in '%s' is not a qubit basis (allowed: Z, X, Y, at most %d "
-                               "per set)", name, x->names[s], HS_MAX_BASES);
+                return hs_config_err(&x->cfg, e, "bases", "'%s' in '%s' is not a qubit basis (allowed: Z, X, Y, at "
+                                     "most %d per set)", name, x->names[s], HS_MAX_BASES);
             for (int j = 0; j < nb; j++)
                 if (x->bases[s][j] == x->bases[s][nb])
-                    hs_config_fail(&x->cfg, "bases", "'%s' repeats %s", x->names[s], name);
-            p = e ? (char *)e + 1 : NULL;
+                    return hs_config_err(&x->cfg, e, "bases", "'%s' repeats %s", x->names[s], name);
+            p = end ? (char *)end + 1 : NULL;
         }
         x->nbases[s] = nb;
     }
@@ -119,13 +113,16 @@ static void build_grid(cx_ctx *x)
                 cx_conf c = {.k = (int)ks[a], .n = (int)ns[b], .set = s};
                 c.ell = ell >= 0 ? ell : (long)hs_comb_binom(c.n, c.k);
                 hs_hsmt t;
-                task(x, &c, &t);
+                int rc = task(x, &c, &t, e);
+                if (rc != HS_OK)
+                    return rc;
                 char err[512];
                 if (hs_context_check(c.n, 2, t.bases, t.nbases, err, sizeof err) != 0)
-                    hs_config_fail(&x->cfg, "n", "%s", err);
+                    return hs_config_err(&x->cfg, e, "n", "%s", err);
                 x->conf = hs_realloc(x->conf, (size_t)(x->nconf + 1) * sizeof *x->conf);
                 x->conf[x->nconf++] = c;
             }
+    return HS_OK;
 }
 
 static void run_one(void *vctx, const hs_run_item *it, hs_run *run, char **rows, size_t *len)
@@ -133,7 +130,8 @@ static void run_one(void *vctx, const hs_run_item *it, hs_run *run, char **rows,
     cx_ctx *x = vctx;
     const cx_conf *c = &x->conf[it->index];
     hs_hsmt t;
-    task(x, c, &t);
+    if (task(x, c, &t, NULL) != HS_OK)
+        hs_sys_fatal("grid task became invalid");
     const long states = hs_config_int(&x->cfg, "states"), eval = hs_config_int(&x->cfg, "eval");
     double complex *amp = hs_alloc(((size_t)1 << c->n) * sizeof *amp);
     hs_gen *g = hs_gen_new(&t);
@@ -165,7 +163,7 @@ static void run_one(void *vctx, const hs_run_item *it, hs_run *run, char **rows,
     if (hs_presample_open(&t, &m, err, sizeof err) != 0)
         hs_sys_fatal("presample model: %s", err);
     hs_score sc = {0};
-    hs_run_score_model(&t, &m, EVAL_FIRST, eval, &sc);
+    hs_run_score_model(&t, &m, HS_EVAL_FIRST, eval, &sc);
     hs_model_free(&m);
     hs_run_cat(rows, len, "%s,%.0f,%ld,%ld,%ld,%.10g,%.10g,%.10g,%.10g,%.6g,%.6g,%ld,%.3f,", it->key,
                pow(t.nbases, c->n), res.rows, res.cols, infeasible, ncf_sum / (double)states, ncf_min, ncf_max,
@@ -174,13 +172,19 @@ static void run_one(void *vctx, const hs_run_item *it, hs_run *run, char **rows,
     hs_run_cat(rows, len, "\n");
 }
 
-int hs_suite_contextuality(int argc, char **argv)
+int hs_suite_contextuality(int argc, char **argv, hs_err *e)
 {
     cx_ctx x = {0};
     hs_run_cli cli;
-    if (hs_run_parse("contextuality", usage, keys, 0, argc, argv, &cli, &x.cfg))
-        return 0;
-    build_grid(&x);
+    const hs_schema *schema = hs_schema_find("contextuality");
+    int rc = hs_run_parse(schema, usage, keys, 0, argc, argv, &cli, &x.cfg, e);
+    if (rc != HS_OK)
+        return rc;
+    if ((rc = build_grid(&x, e)) != HS_OK) {
+        hs_sys_free(x.conf);
+        hs_config_free(&x.cfg);
+        return rc;
+    }
     hs_run_item *items = hs_calloc((size_t)(x.nconf ? x.nconf : 1), sizeof *items);
     for (int i = 0; i < x.nconf; i++) {
         const cx_conf *c = &x.conf[i];
@@ -192,9 +196,9 @@ int hs_suite_contextuality(int argc, char **argv)
         /* The LP's pricing passes over 2^(n|B|) columns dominate. */
         it->cost = pow(2.0, c->n * x.nbases[c->set]) * (double)hs_config_int(&x.cfg, "states");
     }
-    const hs_run_opts ro = {.suite = "contextuality", .header = header, .nkey = NKEY, .out = cli.out,
-                            .slice = cli.slice, .resume = cli.resume, .threads = 1};
-    int rc = hs_run_grid(&ro, items, x.nconf, run_one, &x);
+    const hs_run_opts ro = {.schema = schema, .out = cli.out, .slice = cli.slice, .resume = cli.resume,
+                            .threads = 1};
+    rc = hs_run_grid(&ro, items, x.nconf, run_one, &x, e);
     hs_sys_free(items);
     hs_sys_free(x.conf);
     hs_config_free(&x.cfg);

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "atomic.h"
 #include "sys.h"
 
 struct hs_csv {
@@ -76,31 +77,12 @@ static void add_key(hs_csv *c, const char *line, size_t len)
     c->keys[c->nkeys++] = k;
 }
 
-/* Writes content to a temporary next to the file, syncs, renames over it. */
+/* The whole file replaced atomically (util/atomic.h); failures are fatal. */
 static void replace_file(const char *path, const char *content)
 {
-    char tmp[4200];
-    snprintf(tmp, sizeof tmp, "%s.tmp.XXXXXX", path);
-    int fd = mkstemp(tmp);
-    if (fd < 0)
-        hs_sys_fatal("creating '%s': %s", tmp, strerror(errno));
-    size_t len = strlen(content), off = 0;
-    while (off < len) {
-        ssize_t w = write(fd, content + off, len - off);
-        if (w < 0) {
-            unlink(tmp);
-            hs_sys_fatal("writing '%s': %s", tmp, strerror(errno));
-        }
-        off += (size_t)w;
-    }
-    if (fchmod(fd, 0644) != 0 || fsync(fd) != 0 || close(fd) != 0) {
-        unlink(tmp);
-        hs_sys_fatal("syncing '%s': %s", tmp, strerror(errno));
-    }
-    if (rename(tmp, path) != 0) {
-        unlink(tmp);
-        hs_sys_fatal("renaming '%s' to '%s': %s", tmp, path, strerror(errno));
-    }
+    char err[512];
+    if (hs_atomic_replace(path, content, strlen(content), err, sizeof err) != 0)
+        hs_sys_fatal("%s", err);
 }
 
 /* Exclusive lock on PATH.lock for read-modify-write of PATH. */

@@ -1,7 +1,7 @@
-/* Results CSV files that are appended atomically and resumable (SPEC section
- * 7): a fixed header; rows are added in groups, each group either wholly in
- * the file or not at all (the file is rewritten to a temporary next to it,
- * synced and renamed over it, under an exclusive lock); a suite that is
+/* Results CSV files that are appended atomically and resumable
+ * (docs/spec.md#results): a fixed header; rows are added in groups, each
+ * group either wholly in the file or not at all (the file is rewritten
+ * through the atomic writer, util/atomic.h, under an exclusive lock); a suite that is
  * started again skips the groups already present, identified by the first
  * `nkey` columns of their rows. Several processes (MPI ranks on one node, or
  * on a filesystem with working flock) may append to one file: every

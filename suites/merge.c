@@ -11,7 +11,7 @@
 
 #include "comm.h"
 #include "csvlog.h"
-#include "opts.h"
+#include "schema.h"
 #include "suite.h"
 #include "sys.h"
 
@@ -21,22 +21,14 @@ static const char usage[] =
     "into DIR/<suite>.csv, keeping each configuration once (the first seen; rows\n"
     "already in DIR/<suite>.csv win). Prints rows_added= and duplicates= on stdout.\n";
 
-/* Key columns of each suite's CSV (the suites' headers say the same). */
-static const struct {
-    const char *file;
-    int nkey;
-} suites[] = {
-    {"separation.csv", 13},
-    {"trainability.csv", 8},
-    {"contextuality.csv", 6},
-    {"engine.csv", 7},
-};
-
-static char *read_all(const char *path)
+/* Whole file; NULL with a message when it cannot be read. */
+static char *read_all(const char *path, hs_err *e)
 {
     FILE *f = fopen(path, "r");
-    if (!f)
-        hs_opts_fail("suite merge", "cannot read '%s' (%s)", path, strerror(errno));
+    if (!f) {
+        hs_err_usage(e, "suite merge", "cannot read '%s' (%s)", path, strerror(errno));
+        return NULL;
+    }
     size_t cap = 1 << 16, len = 0, got;
     char *buf = hs_alloc(cap);
     while ((got = fread(buf + len, 1, cap - len - 1, f)) > 0)
@@ -55,10 +47,10 @@ static const char *base(const char *p)
     return s ? s + 1 : p;
 }
 
-int hs_suite_merge(int argc, char **argv)
+int hs_suite_merge(int argc, char **argv, hs_err *e)
 {
     if (hs_comm_rank() != 0)
-        return 0; /* one process writes the merged file */
+        return HS_OK; /* one process writes the merged file */
     const char *out = NULL;
     const char **files = hs_alloc((size_t)(argc + 1) * sizeof *files);
     int nfiles = 0;
@@ -66,52 +58,71 @@ int hs_suite_merge(int argc, char **argv)
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             fputs(usage, stdout);
             hs_sys_free(files);
-            return 0;
+            return HS_DONE;
         }
         if (strcmp(argv[i], "--out") == 0) {
-            if (i + 1 == argc)
-                hs_opts_fail("suite merge", "--out: missing value (a directory)");
+            if (i + 1 == argc) {
+                hs_sys_free(files);
+                return hs_err_usage(e, "suite merge", "--out: missing value (a directory)");
+            }
             out = argv[++i];
         } else if (strncmp(argv[i], "--out=", 6) == 0) {
             out = argv[i] + 6;
         } else if (argv[i][0] == '-' && argv[i][1] == '-') {
-            hs_opts_fail("suite merge", "unknown option '%s' (allowed: --out DIR, then files)", argv[i]);
+            hs_sys_free(files);
+            return hs_err_usage(e, "suite merge", "unknown option '%s' (allowed: --out DIR, then files)", argv[i]);
         } else {
             files[nfiles++] = argv[i];
         }
     }
+    const char *name = nfiles ? base(files[0]) : "";
+    const hs_schema *schema = hs_schema_of_file(name);
+    int rc = HS_OK;
     if (!out || nfiles == 0)
-        hs_opts_fail("suite merge", "--out DIR and at least one FILE.csv are required (see --help)");
-    const char *name = base(files[0]);
-    int nkey = 0;
-    for (size_t s = 0; s < sizeof suites / sizeof suites[0]; s++)
-        if (strcmp(name, suites[s].file) == 0)
-            nkey = suites[s].nkey;
-    if (!nkey)
-        hs_opts_fail("suite merge", "'%s': not a suite results file (allowed names: separation.csv, "
-                     "trainability.csv, contextuality.csv, engine.csv)", files[0]);
-    char **text = hs_alloc((size_t)nfiles * sizeof *text);
-    size_t hlen = 0;
-    for (int i = 0; i < nfiles; i++) {
+        rc = hs_err_usage(e, "suite merge", "--out DIR and at least one FILE.csv are required (see --help)");
+    else if (!schema)
+        rc = hs_err_usage(e, "suite merge", "'%s': not a suite results file (allowed: <suite>.csv for the suites %s)",
+                          files[0], hs_schema_names());
+    for (int i = 0; rc == HS_OK && i < nfiles; i++)
         if (strcmp(base(files[i]), name) != 0)
-            hs_opts_fail("suite merge", "'%s': every file must be named %s (files of one suite)", files[i], name);
-        text[i] = read_all(files[i]);
+            rc = hs_err_usage(e, "suite merge", "'%s': every file must be named %s (files of one suite)", files[i],
+                              name);
+    if (rc != HS_OK) {
+        hs_sys_free(files);
+        return rc;
+    }
+    const int nkey = schema->nkey;
+    char **text = hs_calloc((size_t)nfiles, sizeof *text);
+    size_t hlen = 0;
+    for (int i = 0; rc == HS_OK && i < nfiles; i++) {
+        if (!(text[i] = read_all(files[i], e))) {
+            rc = HS_EXIT_USAGE;
+            break;
+        }
         const char *nl = strchr(text[i], '\n');
         if (!nl)
-            hs_opts_fail("suite merge", "'%s': no header line", files[i]);
-        if (i == 0)
+            rc = hs_err_usage(e, "suite merge", "'%s': no header line", files[i]);
+        else if (i == 0)
             hlen = (size_t)(nl - text[0]);
         else if ((size_t)(nl - text[i]) != hlen || strncmp(text[i], text[0], hlen) != 0)
-            hs_opts_fail("suite merge", "'%s': header differs from '%s' (allowed: files of one version)", files[i],
-                         files[0]);
+            rc = hs_err_usage(e, "suite merge", "'%s': header differs from '%s' (allowed: files of one version)",
+                              files[i], files[0]);
     }
     char *header = hs_alloc(hlen + 1);
-    memcpy(header, text[0], hlen);
+    memcpy(header, text[0] ? text[0] : "", hlen);
     header[hlen] = '\0';
     char err[1024];
-    hs_csv *csv = hs_csv_open(out, name, header, nkey, err, sizeof err);
-    if (!csv)
-        hs_opts_fail("suite merge", "%s", err);
+    hs_csv *csv = rc == HS_OK ? hs_csv_open(out, name, header, nkey, err, sizeof err) : NULL;
+    if (rc == HS_OK && !csv)
+        rc = hs_err_usage(e, "suite merge", "%s", err);
+    if (rc != HS_OK) {
+        for (int i = 0; i < nfiles; i++)
+            hs_sys_free(text[i]);
+        hs_sys_free(text);
+        hs_sys_free(header);
+        hs_sys_free(files);
+        return rc;
+    }
 
     /* Rows to add, and the keys they bring, so a key repeated across the
      * inputs is added once. */
@@ -167,5 +178,5 @@ int hs_suite_merge(int argc, char **argv)
     hs_sys_free(header);
     hs_sys_free(files);
     hs_csv_close(csv);
-    return 0;
+    return HS_OK;
 }

@@ -1,6 +1,7 @@
 /* Grid suites: split, resume, signals, progress and atomic rows. */
 #include "runner.h"
 
+#include <ctype.h>
 #include <omp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -10,11 +11,14 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "atomic.h"
 #include "comm.h"
 #include "counters.h"
 #include "csvlog.h"
 #include "opts.h"
+#include "registry.h"
 #include "sys.h"
+#include "version.h"
 
 struct hs_run {
     const hs_run_opts *o;
@@ -60,8 +64,8 @@ void hs_run_prov(const hs_run *run, char **rows, size_t *len)
     struct tm tm;
     gmtime_r(&now, &tm);
     strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    hs_run_cat(rows, len, "%d/%d,%d,%s,%s,%s,%d,%d,%s,%s", run->slice, run->nslices, hs_comm_rank(),
-               HS_VERSION, HS_GIT_REV, hs_sys_host(), hs_comm_size(), run->o->threads, hs_ctr_names(), ts);
+    hs_run_cat(rows, len, "%d/%d,%d,%s,%s,%s,%d,%d,%s,%s", run->slice, run->nslices, hs_comm_rank(), hs_version,
+               hs_git_rev, hs_sys_host(), hs_comm_size(), run->o->threads, hs_ctr_names(), ts);
 }
 
 void hs_run_score_model(const hs_hsmt *t, hs_model *m, uint64_t first, long count, hs_score *sc)
@@ -82,54 +86,60 @@ void hs_run_score_model(const hs_hsmt *t, hs_model *m, uint64_t first, long coun
     hs_gen_free(g);
 }
 
-int hs_run_parse(const char *suite, const char *usage, const hs_config_key *keys, int with_threads, int argc,
-                 char **argv, hs_run_cli *cli, hs_config *cfg)
+int hs_run_parse(const hs_schema *schema, const char *usage, const hs_config_key *keys, int with_threads,
+                 int argc, char **argv, hs_run_cli *cli, hs_config *cfg, hs_err *e)
 {
     *cli = (hs_run_cli){.out = "results", .threads = 1};
-    int print = 0;
+    int print = 0, header = 0;
     hs_opt opts[] = {
         {"config", HS_OPT_STR, &cli->config, 0, 0, 0},  {"out", HS_OPT_STR, &cli->out, 0, 0, 0},
         {"resume", HS_OPT_FLAG, &cli->resume, 0, 0, 0}, {"slice", HS_OPT_STR, &cli->slice, 0, 0, 0},
-        {"print-config", HS_OPT_FLAG, &print, 0, 0, 0}, {"threads", HS_OPT_INT, &cli->threads, 1, 1024, 0},
-        {NULL, 0, NULL, 0, 0, 0},
+        {"print-config", HS_OPT_FLAG, &print, 0, 0, 0}, {"print-header", HS_OPT_FLAG, &header, 0, 0, 0},
+        {"threads", HS_OPT_INT, &cli->threads, 1, 1024, 0}, {NULL, 0, NULL, 0, 0, 0},
     };
     if (!with_threads)
-        opts[5].name = NULL;
+        opts[6].name = NULL;
     char cmd[64];
-    snprintf(cmd, sizeof cmd, "suite %s", suite);
-    hs_opts_parse(cmd, usage, opts, argc, argv);
-    hs_config_load(cfg, suite, keys, cli->config);
-    if (!print)
-        return 0;
-    if (hs_comm_rank() == 0)
-        hs_config_print(cfg, stdout);
-    hs_config_free(cfg);
-    return 1;
+    snprintf(cmd, sizeof cmd, "suite %s", schema->suite);
+    int rc = hs_opts_parse(cmd, usage, opts, argc, argv, e);
+    if (rc != HS_OK)
+        return rc;
+    if (header) {
+        if (hs_comm_rank() == 0)
+            hs_schema_print(schema, stdout);
+        return HS_DONE;
+    }
+    if ((rc = hs_config_load(cfg, schema->suite, keys, cli->config, e)) != HS_OK || print) {
+        if (rc == HS_OK && hs_comm_rank() == 0)
+            hs_config_print(cfg, stdout);
+        hs_config_free(cfg);
+        return rc == HS_OK ? HS_DONE : rc;
+    }
+    return HS_OK;
 }
 
 void hs_run_csv_path(const hs_run_opts *o, char *buf, size_t len)
 {
-    snprintf(buf, len, "%s/%s.csv", o->out, o->suite);
+    snprintf(buf, len, "%s/%s.csv", o->out, o->schema->suite);
 }
 
-static void fail(const hs_run_opts *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void fail(const hs_run_opts *o, const char *fmt, ...)
+static int fail(const hs_run_opts *o, hs_err *e, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int fail(const hs_run_opts *o, hs_err *e, const char *fmt, ...)
 {
-    char msg[1024];
-    int off = snprintf(msg, sizeof msg, "hypersep suite %s: ", o->suite);
+    char msg[900];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg + off, sizeof msg - (size_t)off, fmt, ap);
+    vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    hs_comm_exit_all(HS_EXIT_USAGE, msg);
+    return hs_err_usage(e, "suite", "%s: %s", o->schema->suite, msg);
 }
 
-static void parse_slice(const hs_run_opts *o, int *i, int *n)
+static int parse_slice(const hs_run_opts *o, int *i, int *n, hs_err *e)
 {
     *i = 0;
     *n = 1;
     if (!o->slice)
-        return;
+        return HS_OK;
     char *end;
     long a = strtol(o->slice, &end, 10), b = -1;
     if (end != o->slice && *end == '/') {
@@ -138,10 +148,27 @@ static void parse_slice(const hs_run_opts *o, int *i, int *n)
         if (e2 == end + 1 || *e2)
             b = -1;
     }
-    if (b < 1 || b > 1000000 || a < 0 || a >= b)
-        fail(o, "--slice: '%s' is not a slice (allowed: I/N with 0 <= I < N <= 1000000)", o->slice);
+    if (b < 1 || b > 1000000 || a < 0 || a >= b || !isdigit((unsigned char)o->slice[0]))
+        return fail(o, e, "--slice: '%s' is not a slice (allowed: I/N with 0 <= I < N <= 1000000)", o->slice);
     *i = (int)a;
     *n = (int)b;
+    return HS_OK;
+}
+
+/* DIR/models.tsv: `hypersep models`, replaced atomically. */
+static void write_models(const char *dir)
+{
+    char *buf = NULL, path[4200], err[512];
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    if (!f)
+        hs_sys_fatal("open_memstream: out of memory");
+    hs_models_print(f);
+    fclose(f);
+    snprintf(path, sizeof path, "%s/models.tsv", dir);
+    if (hs_atomic_replace(path, buf, len, err, sizeof err) != 0)
+        hs_sys_fatal("%s", err);
+    free(buf);
 }
 
 /* Order of items by decreasing cost, then increasing index. */
@@ -181,18 +208,13 @@ static void fmt_time(double s, char *buf, size_t len)
         snprintf(buf, len, "%.1f h", s / 3600);
 }
 
-static double now_s(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
-int hs_run_grid(const hs_run_opts *o, hs_run_item *items, int count, hs_run_fn fn, void *ctx)
+int hs_run_grid(const hs_run_opts *o, hs_run_item *items, int count, hs_run_fn fn, void *ctx, hs_err *e)
 {
     hs_run run = {.o = o};
     hs_ctr_init(); /* only to record which counters this machine has */
-    parse_slice(o, &run.slice, &run.nslices);
+    int rc = parse_slice(o, &run.slice, &run.nslices, e);
+    if (rc != HS_OK)
+        return rc;
     const int rank = hs_comm_rank(), nranks = hs_comm_size();
 
     hs_run_item **sorted = hs_alloc((size_t)(count ? count : 1) * sizeof *sorted);
@@ -204,10 +226,10 @@ int hs_run_grid(const hs_run_opts *o, hs_run_item *items, int count, hs_run_fn f
     lpt(sorted, count, NULL, 0, run.nslices, sl);
     lpt(sorted, count, sl, run.slice, nranks, rk);
 
-    char err[1024];
-    char name[256];
-    snprintf(name, sizeof name, "%s.csv", o->suite);
-    hs_csv *csv = hs_csv_open(o->out, name, o->header, o->nkey, err, sizeof err);
+    char err[1024], name[256], header[2048];
+    snprintf(name, sizeof name, "%s.csv", o->schema->suite);
+    hs_schema_header(o->schema, header, sizeof header);
+    hs_csv *csv = hs_csv_open(o->out, name, header, o->schema->nkey, err, sizeof err);
     double bad = csv ? 0 : 1;
     hs_comm_max(&bad, 1);
     if (bad) {
@@ -215,8 +237,13 @@ int hs_run_grid(const hs_run_opts *o, hs_run_item *items, int count, hs_run_fn f
         hs_sys_free(sorted);
         hs_sys_free(sl);
         hs_sys_free(rk);
-        fail(o, "%s", csv ? "another rank could not open the results file" : err);
+        return fail(o, e, "%s", csv ? "another rank could not open the results file" : err);
     }
+
+    /* The registry beside the results, for analysis/ (names, classes,
+     * colours of the models in the rows). */
+    if (rank == 0)
+        write_models(o->out);
 
     /* Every rank checks the whole slice against the file before anyone
      * appends, so all reach the same verdict. */
@@ -239,7 +266,7 @@ int hs_run_grid(const hs_run_opts *o, hs_run_item *items, int count, hs_run_fn f
         hs_sys_free(sorted);
         hs_sys_free(sl);
         hs_sys_free(rk);
-        fail(o, "%s", msg);
+        return fail(o, e, "%s", msg);
     }
     hs_comm_barrier();
 
@@ -266,18 +293,18 @@ int hs_run_grid(const hs_run_opts *o, hs_run_item *items, int count, hs_run_fn f
     if (rank == 0 || nranks > 1)
         fprintf(stderr, "%s: %d configurations in the grid, %d in slice %d/%d, %d already in %s; "
                         "rank %d of %d runs %d\n",
-                o->suite, count, in_slice, run.slice, run.nslices, present, hs_csv_path(csv), rank, nranks,
+                o->schema->suite, count, in_slice, run.slice, run.nslices, present, hs_csv_path(csv), rank, nranks,
                 todo);
 
-    const double t0 = now_s();
+    const double t0 = hs_sys_now();
     double done_cost = 0;
     int done = 0;
     for (int i = 0; i < count && !stop_flag; i++) {
         const hs_run_item *it = sorted[i];
         if (sl[i] != run.slice || rk[i] != rank || hs_csv_has(csv, it->key))
             continue;
-        fprintf(stderr, "%s [rank %d] %d/%d: %s ...\n", o->suite, rank, done + 1, todo, it->label);
-        const double t1 = now_s();
+        fprintf(stderr, "%s [rank %d] %d/%d: %s ...\n", o->schema->suite, rank, done + 1, todo, it->label);
+        const double t1 = hs_sys_now();
         char *rows = NULL;
         size_t len = 0;
         fn(ctx, it, &run, &rows, &len);
@@ -292,13 +319,13 @@ int hs_run_grid(const hs_run_opts *o, hs_run_item *items, int count, hs_run_fn f
             break; /* the configuration gave up on a stop signal */
         done++;
         done_cost += it->cost;
-        const double el = now_s() - t0;
+        const double el = hs_sys_now() - t0;
         char a[32], b[32], c[32];
-        fmt_time(now_s() - t1, a, sizeof a);
+        fmt_time(hs_sys_now() - t1, a, sizeof a);
         fmt_time(el, b, sizeof b);
         fmt_time(done_cost > 0 ? el * (todo_cost - done_cost) / done_cost : 0, c, sizeof c);
-        fprintf(stderr, "%s [rank %d] %d/%d done in %s; elapsed %s, ETA %s\n", o->suite, rank, done, todo, a,
-                b, c);
+        fprintf(stderr, "%s [rank %d] %d/%d done in %s; elapsed %s, ETA %s\n", o->schema->suite, rank, done, todo,
+                a, b, c);
     }
     hs_csv_close(csv);
     hs_sys_free(sorted);
@@ -308,8 +335,8 @@ int hs_run_grid(const hs_run_opts *o, hs_run_item *items, int count, hs_run_fn f
     hs_comm_max(&stopped, 1);
     signal(SIGTERM, SIG_DFL);
     signal(SIGINT, SIG_DFL);
-    if (stopped && rank == 0)
-        fprintf(stderr, "%s: stopped by a signal before the grid was complete; rerun the same command "
-                        "with --resume to continue\n", o->suite);
-    return stopped ? HS_RUN_INTERRUPTED : 0;
+    if (!stopped)
+        return HS_OK;
+    return hs_err_set(e, HS_EXIT_INTERRUPTED, "%s: stopped by a signal before the grid was complete; rerun the "
+                      "same command with --resume to continue", o->schema->suite);
 }

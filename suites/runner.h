@@ -20,12 +20,9 @@
 #include "config.h"
 #include "hsmt.h"
 #include "model.h"
+#include "schema.h"
 #include "score.h"
-
-/* Exit status of a suite stopped by a signal (128 + SIGTERM). */
-#define HS_RUN_INTERRUPTED 143
-/* The provenance columns every suite appends to its rows. */
-#define HS_RUN_PROV_HEADER "slice,rank,version,git_rev,host,ranks,threads,counters,timestamp"
+#include "sys.h"
 
 typedef struct {
     char key[256];   /* the row's key columns, comma-joined (the CSV's first nkey) */
@@ -35,9 +32,8 @@ typedef struct {
 } hs_run_item;
 
 typedef struct {
-    const char *suite;  /* name, also the CSV file name (DIR/<suite>.csv) */
-    const char *header; /* CSV header, ending with HS_RUN_PROV_HEADER */
-    int nkey;           /* key columns */
+    const hs_schema *schema; /* the suite's columns, ending with the provenance ones; the file is
+                                DIR/<schema->suite>.csv */
     const char *out;    /* results directory */
     const char *slice;  /* "I/N" or NULL for 0/1 */
     int resume;
@@ -48,27 +44,30 @@ typedef struct {
 typedef struct hs_run hs_run;
 
 /* The options every grid suite takes: --config, --out, --resume, --slice,
- * --print-config and (with_threads) --threads. */
+ * --print-config, --print-header and (with_threads) --threads. */
 typedef struct {
     const char *config, *out, *slice;
     int resume, threads;
 } hs_run_cli;
 
-/* Parses them (exit 2 on bad options, 0 after --help), loads the
- * configuration against keys into *cfg, and returns 1 when --print-config
- * was given: rank 0 has printed it and freed *cfg, the suite returns 0. */
-int hs_run_parse(const char *suite, const char *usage, const hs_config_key *keys, int with_threads, int argc,
-                 char **argv, hs_run_cli *cli, hs_config *cfg);
+/* Parses them and loads the configuration against keys into *cfg. Returns
+ * HS_OK; HS_DONE after --help, --print-config (rank 0 printed the
+ * configuration) or --print-header (the schema); or HS_EXIT_USAGE with the
+ * message in e. *cfg is to be freed (hs_config_free) whenever the return is
+ * HS_OK. */
+int hs_run_parse(const hs_schema *schema, const char *usage, const hs_config_key *keys, int with_threads,
+                 int argc, char **argv, hs_run_cli *cli, hs_config *cfg, hs_err *e);
 
 /* Produces the CSV rows (complete lines, each ending with ",", then the
  * provenance written by hs_run_prov, and "\n") of configuration `it`. */
 typedef void (*hs_run_fn)(void *ctx, const hs_run_item *it, hs_run *run, char **rows, size_t *len);
 
-/* Collective. Validates the options (exit 2: bad --slice, existing rows of
- * this grid without --resume, an existing file with another header), then
- * runs this process's share of items[0..count). Returns 0 when all of it was
- * done (rows appended), HS_RUN_INTERRUPTED when a signal stopped it. */
-int hs_run_grid(const hs_run_opts *o, hs_run_item *items, int count, hs_run_fn fn, void *ctx);
+/* Collective. Validates the options (HS_EXIT_USAGE: bad --slice, existing
+ * rows of this grid without --resume, an existing file with another
+ * header), then runs this process's share of items[0..count). Returns HS_OK
+ * when all of it was done (rows appended), HS_EXIT_INTERRUPTED (with the
+ * message to resume) when a signal stopped it. */
+int hs_run_grid(const hs_run_opts *o, hs_run_item *items, int count, hs_run_fn fn, void *ctx, hs_err *e);
 
 /* Appends the provenance fields (no leading comma, no newline) to the
  * growing buffer *rows of length *len. */

@@ -4,12 +4,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "opts.h"
 #include "sys.h"
 
 static const struct {
     const char *name;
-    int (*fn)(int, char **);
+    int (*fn)(int, char **, hs_err *);
 } suites[] = {
     {"separation", hs_suite_separation},
     {"trainability", hs_suite_trainability},
@@ -28,15 +27,15 @@ static const char usage[] =
     "  engine         engine scaling with n and MPI ranks\n"
     "  merge          combine the CSV files of a suite's Slurm array tasks\n";
 
-int hs_cmd_suite(int argc, char **argv)
+int hs_cmd_suite(int argc, char **argv, hs_err *e)
 {
     if (argc < 1 || strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "-h") == 0) {
         fputs(usage, argc < 1 ? stderr : stdout);
-        return argc < 1 ? HS_EXIT_USAGE : 0;
+        return argc < 1 ? HS_EXIT_USAGE : HS_DONE;
     }
     for (size_t i = 0; i < sizeof suites / sizeof suites[0]; i++)
         if (strcmp(argv[0], suites[i].name) == 0)
-            return suites[i].fn(argc - 1, argv + 1);
-    hs_opts_fail("suite", "unknown suite '%s' (allowed: separation, trainability, contextuality, engine, merge)",
-                 argv[0]);
+            return suites[i].fn(argc - 1, argv + 1, e);
+    return hs_err_usage(e, "suite", "unknown suite '%s' (allowed: separation, trainability, contextuality, engine, "
+                        "merge)", argv[0]);
 }

@@ -1,4 +1,4 @@
-/* `hypersep suite trainability` (SPEC sections 3 and 5): does the k-HRNN
+/* `hypersep suite trainability` (docs/spec.md#suite-trainability): does the k-HRNN
  * stay trainable as n grows, where a generic circuit of the same cell cost
  * does not?
  *  (a) variance: for each model (k-HRNN, generic layered ansatz:
@@ -23,17 +23,13 @@
 #include "comm.h"
 #include "config.h"
 #include "khrnn_grad.h"
-#include "khrnn_train.h"
-#include "opts.h"
+#include "registry.h"
 #include "runner.h"
+#include "schema.h"
 #include "state.h"
 #include "suite.h"
 #include "sys.h"
-
-static const char header[] =
-    "kind,model,k,n,ell,queries,seed,step,samples,params,grad_var,grad_var_query,grad_abs_mean,loss_bits,"
-    "excess_loss_bits,seconds," HS_RUN_PROV_HEADER;
-enum { NKEY = 8 };
+#include "train.h"
 
 static const hs_config_key keys[] = {
     {"variance_k", HS_CFG_INTS, 1, 8, "2,3", NULL, "hyperedge orders of the gradient-variance part"},
@@ -53,7 +49,7 @@ static const hs_config_key keys[] = {
     {"steps", HS_CFG_INT, 0, 1e9, "3000", NULL, "Adam updates per training run"},
     {"batch", HS_CFG_INT, 1, 1e6, "16", NULL, "sequences per update"},
     {"curriculum", HS_CFG_INT, 0, 1, "1", NULL,
-     "1: context-length curriculum ell_s = 1, 2, 4, .., ell (core/khrnn_train.h); 0: ell throughout"},
+     "1: context-length curriculum ell_s = 1, 2, 4, .., ell (core/train.h); 0: ell throughout"},
     {"lr", HS_CFG_DOUBLE, 1e-9, 10, "0.05", NULL, "peak Adam step size (cosine decay to lr/100)"},
     {"eval", HS_CFG_INT, 1, 1e8, "100", NULL, "held-out sequences per logged step"},
     {"seed", HS_CFG_INT, 0, 9e18, "1", NULL, "task seed (sequences; initialisations derive from it)"},
@@ -62,16 +58,18 @@ static const hs_config_key keys[] = {
 
 static const char usage[] =
     "usage: hypersep suite trainability [--config FILE] [--out DIR] [--resume] [--slice I/N]\n"
-    "                                   [--threads T] [--print-config]\n"
+    "                                   [--threads T] [--print-config] [--print-header]\n"
     "Gradient variance over random initialisations against n for the k-HRNN and a\n"
-    "generic layered ansatz, and k-HRNN training curves from random starts (SPEC\n"
-    "section 5). Appends to DIR/trainability.csv (columns: docs/formats.md).\n"
+    "generic layered ansatz, and k-HRNN training curves from random starts\n"
+    "(docs/spec.md#suite-trainability). Appends to DIR/trainability.csv (columns:\n"
+    "docs/formats.md).\n"
     "  --config FILE   grid and budgets (default: built in; see --print-config)\n"
     "  --out DIR       results directory (default results)\n"
     "  --resume        skip configurations already in DIR/trainability.csv\n"
     "  --slice I/N     run only slice I of N of the grid (Slurm job arrays)\n"
     "  --threads T     OpenMP threads per rank (default 1)\n"
-    "  --print-config  print the effective configuration and exit\n";
+    "  --print-config  print the effective configuration and exit\n"
+    "  --print-header  print the CSV columns (name, type, key) and exit\n";
 
 typedef struct {
     int curve, ansatz, k, n, q;
@@ -86,7 +84,9 @@ typedef struct {
     uint64_t seed;
 } tr_ctx;
 
-static void task(const tr_ctx *x, const tr_conf *c, hs_hsmt *t)
+/* The task of a configuration; HS_EXIT_USAGE naming the key when the
+ * generator refuses it (at grid-building time). */
+static int task(const tr_ctx *x, const tr_conf *c, hs_hsmt *t, hs_err *e)
 {
     memset(t, 0, sizeof *t);
     t->n = c->n;
@@ -98,53 +98,59 @@ static void task(const tr_ctx *x, const tr_conf *c, hs_hsmt *t)
     hs_hsmt_defaults(t);
     char err[512];
     if (hs_hsmt_validate(t, err, sizeof err) != 0)
-        hs_config_fail(&x->cfg, c->curve ? "curve_n" : c->q > c->n ? "variance_queries" : "variance_n",
-                       "k = %d, n = %d: %s", c->k, c->n, err);
+        return hs_config_err(&x->cfg, e, c->curve ? "curve_n" : c->q > c->n ? "variance_queries" : "variance_n",
+                             "k = %d, n = %d: %s", c->k, c->n, err);
+    return HS_OK;
 }
 
-static void add(tr_ctx *x, tr_conf c, const char *ell_key)
+static int add(tr_ctx *x, tr_conf c, const char *ell_key, hs_err *e)
 {
     const long ell = hs_config_int(&x->cfg, ell_key), q = hs_config_int(&x->cfg, "variance_queries");
     c.ell = ell >= 0 ? ell : (long)hs_comb_binom(c.n, c.k);
     c.q = c.curve || q < 0 ? c.n : (int)q;
     hs_hsmt t;
-    task(x, &c, &t);
+    int rc = task(x, &c, &t, e);
+    if (rc != HS_OK)
+        return rc;
     char err[512];
     if (hs_state_check_fit(c.n, 2, err, sizeof err) != 0)
-        hs_config_fail(&x->cfg, c.curve ? "curve_n" : "variance_n", "%s", err);
+        return hs_config_err(&x->cfg, e, c.curve ? "curve_n" : "variance_n", "%s", err);
     x->conf = hs_realloc(x->conf, (size_t)(x->nconf + 1) * sizeof *x->conf);
     x->conf[x->nconf++] = c;
+    return HS_OK;
 }
 
-static void build_grid(tr_ctx *x)
+static int build_grid(tr_ctx *x, hs_err *e)
 {
     long ks[HS_CONFIG_MAX_LIST], ns[HS_CONFIG_MAX_LIST], seeds[HS_CONFIG_MAX_LIST];
     char models[HS_CONFIG_MAX_LIST][32];
     x->seed = (uint64_t)hs_config_int(&x->cfg, "seed");
     int nk = hs_config_ints(&x->cfg, "variance_k", ks), nn = hs_config_ints(&x->cfg, "variance_n", ns);
-    int nm = hs_config_words(&x->cfg, "variance_models", models);
+    int nm = hs_config_words(&x->cfg, "variance_models", models), rc = HS_OK;
     for (int m = 0; m < nm; m++)
         for (int a = 0; a < nk; a++)
-            for (int b = 0; b < nn; b++)
+            for (int b = 0; b < nn && rc == HS_OK; b++)
                 if (ns[b] >= ks[a])
-                    add(x, (tr_conf){.ansatz = strcmp(models[m], "ansatz") == 0, .k = (int)ks[a], .n = (int)ns[b]},
-                        "variance_ell");
+                    rc = add(x, (tr_conf){.ansatz = strcmp(models[m], "ansatz") == 0, .k = (int)ks[a], .n = (int)ns[b]},
+                             "variance_ell", e);
     nk = hs_config_ints(&x->cfg, "curve_k", ks);
     nn = hs_config_ints(&x->cfg, "curve_n", ns);
     const int ns_ = hs_config_ints(&x->cfg, "curve_seeds", seeds);
     for (int a = 0; a < nk; a++)
         for (int b = 0; b < nn; b++)
-            for (int s = 0; s < ns_; s++)
+            for (int s = 0; s < ns_ && rc == HS_OK; s++)
                 if (ns[b] >= ks[a])
-                    add(x, (tr_conf){.curve = 1, .k = (int)ks[a], .n = (int)ns[b], .seed = (uint64_t)seeds[s]},
-                        "curve_ell");
+                    rc = add(x, (tr_conf){.curve = 1, .k = (int)ks[a], .n = (int)ns[b], .seed = (uint64_t)seeds[s]},
+                             "curve_ell", e);
+    return rc;
 }
 
 /* Part (a): one row. */
 static void variance(tr_ctx *x, const tr_conf *c, const hs_run_item *it, hs_run *run, char **rows, size_t *len)
 {
     hs_hsmt t;
-    task(x, c, &t);
+    if (task(x, c, &t, NULL) != HS_OK)
+        hs_sys_fatal("grid task became invalid");
     const long B = hs_config_int(&x->cfg, "variance_batch"), S = hs_config_int(&x->cfg, "samples");
     hs_seq *seqs = hs_calloc((size_t)B, sizeof *seqs);
     hs_gen *g = hs_gen_new(&t);
@@ -169,10 +175,10 @@ static void variance(tr_ctx *x, const tr_conf *c, const hs_run_item *it, hs_run 
         double l;
         if (c->ansatz) {
             hs_ansatz_random(&am, &t, init);
-            l = hs_ansatz_grad_loss(&am, &t, seqs, B, HS_LOSS_CE, gr);
+            l = hs_ansatz_grad_loss(&am, &t, seqs, B, HS_LOSS_CE, gr, NULL);
         } else {
             hs_khrnn_random(&km, &t, init);
-            l = hs_khrnn_grad_loss(&km, &t, seqs, B, HS_LOSS_CE, gr);
+            l = hs_khrnn_grad_loss(&km, &t, seqs, B, HS_LOSS_CE, gr, NULL);
         }
         loss += l;
         /* Welford's update: mean and sum of squared deviations. */
@@ -224,24 +230,30 @@ static void log_step(void *vctx, long step, double excess, double loss)
     hs_run_cat(L->rows, L->len, "\n");
 }
 
-/* Part (b): the rows of one training run, written as one group. */
+/* Part (b): the rows of one training run (the k-HRNN through the one
+ * training loop, with its registry defaults but the suite's budget),
+ * written as one group. */
 static void curve(tr_ctx *x, const tr_conf *c, hs_run *run, char **rows, size_t *len)
 {
     hs_hsmt t;
-    task(x, c, &t);
-    hs_khrnn m;
-    hs_khrnn_random(&m, &t, c->seed);
-    curve_log L = {c, run, rows, len, hs_config_int(&x->cfg, "eval"), hs_khrnn_grad_nparams(&m), hs_sys_now()};
-    const hs_khrnn_train_opts o = {.steps = hs_config_int(&x->cfg, "steps"),
-                                   .batch = (int)hs_config_int(&x->cfg, "batch"),
-                                   .lr = hs_config_double(&x->cfg, "lr"), .seed = c->seed, .progress = 0,
-                                   .eval = L.eval, .every = 0, .log = log_step, .log_ctx = &L,
-                                   .curriculum = (int)hs_config_int(&x->cfg, "curriculum")};
-    hs_khrnn_train_result res;
+    if (task(x, c, &t, NULL) != HS_OK)
+        hs_sys_fatal("grid task became invalid");
+    const hs_model_desc *m = hs_models_find("khrnn");
+    hs_trainable tr;
     char err[512];
-    if (hs_khrnn_train(&m, &t, &o, &res, err, sizeof err) != 0)
+    if (m->trainable(&t, NULL, c->seed, &tr, err, sizeof err) != 0)
+        hs_sys_fatal("k-HRNN, k = %d, n = %d: %s", c->k, c->n, err);
+    curve_log L = {c, run, rows, len, hs_config_int(&x->cfg, "eval"), (int)tr.nparams, hs_sys_now()};
+    const hs_train_opts o = {.steps = hs_config_int(&x->cfg, "steps"), .batch = (int)hs_config_int(&x->cfg, "batch"),
+                             .lr = hs_config_double(&x->cfg, "lr"), .warmup = m->train.warmup,
+                             .lr_floor = m->train.lr_floor, .clip = m->train.clip, .loss = m->train.loss,
+                             .curriculum = (int)hs_config_int(&x->cfg, "curriculum"), .eval = L.eval, .every = 0,
+                             .log = log_step, .log_ctx = &L};
+    hs_train_result res;
+    if (hs_train_run(&tr, &t, &o, &res, err, sizeof err) != 0)
         hs_sys_fatal("k-HRNN training, k = %d, n = %d, seed %llu: %s", c->k, c->n, (unsigned long long)c->seed,
                      err);
+    hs_trainable_free(&tr);
 }
 
 static void run_one(void *vctx, const hs_run_item *it, hs_run *run, char **rows, size_t *len)
@@ -254,13 +266,19 @@ static void run_one(void *vctx, const hs_run_item *it, hs_run *run, char **rows,
         variance(x, c, it, run, rows, len);
 }
 
-int hs_suite_trainability(int argc, char **argv)
+int hs_suite_trainability(int argc, char **argv, hs_err *e)
 {
     tr_ctx x = {0};
     hs_run_cli cli;
-    if (hs_run_parse("trainability", usage, keys, 1, argc, argv, &cli, &x.cfg))
-        return 0;
-    build_grid(&x);
+    const hs_schema *schema = hs_schema_find("trainability");
+    int rc = hs_run_parse(schema, usage, keys, 1, argc, argv, &cli, &x.cfg, e);
+    if (rc != HS_OK)
+        return rc;
+    if ((rc = build_grid(&x, e)) != HS_OK) {
+        hs_sys_free(x.conf);
+        hs_config_free(&x.cfg);
+        return rc;
+    }
     omp_set_num_threads(cli.threads);
     hs_run_item *items = hs_calloc((size_t)(x.nconf ? x.nconf : 1), sizeof *items);
     const double S = (double)hs_config_int(&x.cfg, "samples"), B = (double)hs_config_int(&x.cfg, "variance_batch");
@@ -289,9 +307,9 @@ int hs_suite_trainability(int argc, char **argv)
             it->cost = (amps * P * (c->ansatz ? (double)c->ell * c->k + c->n : c->n + c->k) + seq) * S * B;
         }
     }
-    const hs_run_opts ro = {.suite = "trainability", .header = header, .nkey = NKEY, .out = cli.out,
-                            .slice = cli.slice, .resume = cli.resume, .threads = cli.threads};
-    int rc = hs_run_grid(&ro, items, x.nconf, run_one, &x);
+    const hs_run_opts ro = {.schema = schema, .out = cli.out, .slice = cli.slice, .resume = cli.resume,
+                            .threads = cli.threads};
+    rc = hs_run_grid(&ro, items, x.nconf, run_one, &x, e);
     hs_sys_free(items);
     hs_sys_free(x.conf);
     hs_config_free(&x.cfg);

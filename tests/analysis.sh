@@ -6,8 +6,10 @@
 # message for a wrong header, a missing file, a header-only file and a bad
 # number. Needs a Python with matplotlib and numpy (scripts/deps.sh analysis);
 # without one it fails and says so.
-# usage: tests/analysis.sh
+# The model registry (names, classes, colours) comes from `hypersep models`.
+# usage: tests/analysis.sh PATH/TO/hypersep
 set -u
+hs=$1
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
 py="$root/analysis/python.sh"
@@ -18,6 +20,10 @@ fails=0; passes=0
 check() { # check DESCRIPTION CONDITION-EXIT-STATUS
     if [ "$2" -eq 0 ]; then passes=$((passes + 1)); else echo "FAIL: $1"; fails=$((fails + 1)); fi
 }
+
+"$hs" models >"$tmp/models.tsv"; st=$?
+[ "$st" -eq 0 ] || { echo "FAIL: hypersep models (status $st)"; exit 1; }
+M="--models $tmp/models.tsv"
 
 if ! "$py" report.py --help >/dev/null 2>"$tmp/err"; then
     echo "FAIL: the analysis test needs a Python with matplotlib and numpy: $(cat "$tmp/err")"
@@ -49,7 +55,7 @@ fails_with() {
 
 out="$tmp/out"
 # ---- plot_separation.py ----
-"$py" plot_separation.py -o "$out" "$fx/separation.csv" >"$tmp/sep.tsv"
+"$py" plot_separation.py $M -o "$out" "$fx/separation.csv" >"$tmp/sep.tsv"
 check "plot_separation.py runs" $?
 for f in separation.png separation_excess.png; do
     is_png "$out/$f"
@@ -87,7 +93,7 @@ slope "$tmp/sep.tsv" quantum 1 1.0
 check "quantum k=1 slope 1" $?
 
 # ---- plot_trainability.py ----
-"$py" plot_trainability.py -o "$out" "$fx/trainability.csv" >"$tmp/tr.tsv"
+"$py" plot_trainability.py $M -o "$out" "$fx/trainability.csv" >"$tmp/tr.tsv"
 check "plot_trainability.py runs" $?
 for f in trainability_variance.png trainability_curves.png; do
     is_png "$out/$f"
@@ -113,7 +119,7 @@ slope "$tmp/tr.tsv" khrnn 1 0.0 && slope "$tmp/tr.tsv" khrnn 3 n/a
 check "khrnn k=1 slope 0, k=3 n/a" $?
 
 # ---- report.py ----
-"$py" report.py -o "$out" --separation "$fx/separation.csv" --trainability "$fx/trainability.csv" \
+"$py" report.py $M -o "$out" --separation "$fx/separation.csv" --trainability "$fx/trainability.csv" \
     --contextuality "$fx/contextuality.csv" >"$tmp/report.md" 2>/dev/null
 check "report.py runs" $?
 md="$out/results.md"
@@ -154,7 +160,7 @@ check "report.py prints the separation summary table" $?
 # 18, in the second) give the same separation section (without plot links).
 head -n 17 "$fx/separation.csv" >"$tmp/part1.csv"
 { head -n 1 "$fx/separation.csv"; tail -n +18 "$fx/separation.csv"; } >"$tmp/part2.csv"
-"$py" report.py -o "$tmp/out2" --separation "$tmp/part1.csv" "$tmp/part2.csv" >/dev/null 2>&1
+"$py" report.py $M -o "$tmp/out2" --separation "$tmp/part1.csv" "$tmp/part2.csv" >/dev/null 2>&1
 section() { awk '/^## /{on = ($0 == "## Separation")} on && !/^!\[/' "$1"; }
 [ -n "$(section "$md")" ] && [ "$(section "$md")" = "$(section "$tmp/out2/results.md")" ] &&
     grep -qF "separation: $tmp/part1.csv (16 rows), $tmp/part2.csv (63 rows); 78 configurations" \
@@ -182,6 +188,11 @@ sed '3s/^1,2,2,/1,2,x,/' "$fx/separation.csv" >"$tmp/num.csv"
 fails_with "non-number field" "num.csv:3: column n: 'x' is not an integer" \
     "$py" plot_separation.py -o "$tmp/none" "$tmp/num.csv"
 fails_with "report without input" "nothing to report" "$py" report.py -o "$tmp/none"
+fails_with "no model registry beside the CSV" "models.tsv: no such file" \
+    "$py" plot_separation.py -o "$tmp/none" "$fx/separation.csv"
+printf 'model\tclass\n' >"$tmp/badmodels.tsv"
+fails_with "a file that is not hypersep models output" "not the output of \`hypersep models\`" \
+    "$py" report.py --models "$tmp/badmodels.tsv" -o "$tmp/none" --separation "$fx/separation.csv"
 
 echo "analysis: $passes passed, $fails failed"
 [ "$fails" -eq 0 ]

@@ -1,6 +1,6 @@
 /* Dense reference for tests: states as plain d^n vectors and every operator as
- * an explicit d^n x d^n matrix, built from the definitions in SPEC sections 2
- * and 3 without any of the engine's code. Only for small d^n (<= 729). */
+ * an explicit d^n x d^n matrix, built from the definitions in docs/spec.md#task
+ * and #khrnn without any of the engine's code. Only for small d^n (<= 729). */
 #ifndef HS_DENSE_REF_H
 #define HS_DENSE_REF_H
 

@@ -237,7 +237,7 @@ static void test_loss_finite_differences(void **state)
                 hs_ansatz_random(&a, &c, 700 + 10 * k + pt);
                 const int P = hs_ansatz_nparams(&a);
                 double g[64];
-                double L = hs_ansatz_grad_loss(&a, &c, seqs, 3, kind, g);
+                double L = hs_ansatz_grad_loss(&a, &c, seqs, 3, kind, g, NULL);
                 /* Same predictions (bitwise, test above), same formula up to
                  * summation order. */
                 assert_true(fabs(L - loss_of(&a, seqs, 3, kind)) < 1e-12);
@@ -275,9 +275,9 @@ static void test_thread_independence(void **state)
         double g1[64], g2[64], L[2];
         const int saved = omp_get_max_threads();
         omp_set_num_threads(1);
-        L[0] = hs_ansatz_grad_loss(&a, &c, seqs, count, HS_LOSS_CE, g1);
+        L[0] = hs_ansatz_grad_loss(&a, &c, seqs, count, HS_LOSS_CE, g1, NULL);
         omp_set_num_threads(2);
-        L[1] = hs_ansatz_grad_loss(&a, &c, seqs, count, HS_LOSS_CE, g2);
+        L[1] = hs_ansatz_grad_loss(&a, &c, seqs, count, HS_LOSS_CE, g2, NULL);
         omp_set_num_threads(saved);
         assert_true(L[0] == L[1]);
         assert_memory_equal(g1, g2, (size_t)hs_ansatz_nparams(&a) * sizeof *g1);

@@ -92,7 +92,7 @@ static void fill_seq(hs_seq *s, const hs_hsmt *c, const uint64_t *writes, const 
     }
 }
 
-/* SPEC section 2: measuring Z on every site but i, then basis m = 0 (X for
+/* docs/spec.md#task: measuring Z on every site but i, then basis m = 0 (X for
  * d = 2) on i gives the deterministic outcome
  *   o_i = sum over T containing i of w_T prod_{j in T, j != i} z_j  mod d,
  * while every Z outcome is uniform. For d = 2, Y on i is uniform instead. */

@@ -1,5 +1,5 @@
 /* Tests of the k-HRNN's exact gradients (core/khrnn_grad.h) and of its
- * training (core/khrnn_train.h): predictions against the engine's
+ * training through the one training loop (core/train.h): predictions against the engine's
  * hs_khrnn_predict, every derivative against central finite differences of
  * the engine's predictions, the exact parameters as a stationary point of the
  * cross-entropy, and a short training run from a random start. */
@@ -18,10 +18,10 @@
 #include "hsmt.h"
 #include "khrnn.h"
 #include "khrnn_grad.h"
-#include "khrnn_train.h"
 #include "score.h"
 #include "seq_fixture.h"
 #include "state.h"
+#include "train.h"
 
 /* The engine's predictions (core/khrnn.c, a different code path). */
 static void engine_predict(const hs_khrnn *m, const hs_seq *s, double *r)
@@ -152,11 +152,11 @@ static void test_loss_finite_differences(void **state)
                 hs_khrnn_random(&m, &c, 300 + 10 * k + pt);
                 const int P = hs_khrnn_grad_nparams(&m);
                 double g[64];
-                double L = hs_khrnn_grad_loss(&m, &c, seqs, 3, kind, g);
+                double L = hs_khrnn_grad_loss(&m, &c, seqs, 3, kind, g, NULL);
                 /* The value against the engine: same 1e-12 agreement of r,
                  * amplified by 1 / (r ln 2) <~ 1e2 for r >~ 1e-2. */
                 assert_true(fabs(L - engine_loss(&m, seqs, 3, kind)) < 1e-10);
-                assert_true(fabs(hs_khrnn_grad_loss(&m, &c, seqs, 3, kind, NULL) - L) < 1e-13);
+                assert_true(fabs(hs_khrnn_grad_loss(&m, &c, seqs, 3, kind, NULL, NULL) - L) < 1e-13);
                 double gmax = 0;
                 for (int j = 0; j < P; j++) {
                     hs_khrnn mp, mm;
@@ -195,7 +195,7 @@ static void test_exact_is_stationary(void **state)
         hs_khrnn_exact(&m, &c);
         const int P = hs_khrnn_grad_nparams(&m);
         double g[64];
-        double L = hs_khrnn_grad_loss(&m, &c, seqs, 4, HS_LOSS_CE, g);
+        double L = hs_khrnn_grad_loss(&m, &c, seqs, 4, HS_LOSS_CE, g, NULL);
         hs_score sc = {0};
         for (int i = 0; i < 4; i++)
             for (int t = 0; t < seqs[i].q; t++)
@@ -224,9 +224,9 @@ static void test_thread_independence(void **state)
         double g1[64], g2[64], L[2];
         const int saved = omp_get_max_threads();
         omp_set_num_threads(1);
-        L[0] = hs_khrnn_grad_loss(&m, &c, seqs, count, HS_LOSS_NLL, g1);
+        L[0] = hs_khrnn_grad_loss(&m, &c, seqs, count, HS_LOSS_NLL, g1, NULL);
         omp_set_num_threads(2);
-        L[1] = hs_khrnn_grad_loss(&m, &c, seqs, count, HS_LOSS_NLL, g2);
+        L[1] = hs_khrnn_grad_loss(&m, &c, seqs, count, HS_LOSS_NLL, g2, NULL);
         omp_set_num_threads(saved);
         assert_true(L[0] == L[1]);
         assert_memory_equal(g1, g2, (size_t)hs_khrnn_grad_nparams(&m) * sizeof *g1);
@@ -252,6 +252,14 @@ static void record(void *ctx, long step, double excess, double loss)
     l->calls++;
 }
 
+/* The k-HRNN's training options of the registry: Adam without clipping or
+ * warm-up, cosine decay to lr / 100, the sampled-outcome loss. */
+static hs_train_opts khrnn_opts(long steps, int batch, long eval, long every)
+{
+    return (hs_train_opts){.steps = steps, .batch = batch, .lr = 0.05, .warmup = 0, .lr_floor = 0.01,
+                           .loss = HS_LOSS_NLL, .eval = eval, .every = every};
+}
+
 static void test_training_reaches_exact(void **state)
 {
     (void)state;
@@ -265,12 +273,16 @@ static void test_training_reaches_exact(void **state)
      * first 8 do), so this pins one that does. */
     hs_hsmt c = seq_fixture_cfg(4, 2, 6, 7);
     log_rec rec = {0};
-    hs_khrnn_train_opts o = {.steps = 1500, .batch = 8, .lr = 0.05, .seed = 3, .eval = 200,
-                             .every = 250, .curriculum = 1, .log = record, .log_ctx = &rec};
-    hs_khrnn m;
-    hs_khrnn_train_result res;
+    hs_train_opts o = khrnn_opts(1500, 8, 200, 250);
+    o.curriculum = 1;
+    o.log = record;
+    o.log_ctx = &rec;
+    hs_trainable tr;
+    hs_train_result res;
     char err[256];
-    assert_int_equal(hs_khrnn_train(&m, &c, &o, &res, err, sizeof err), 0);
+    assert_int_equal(hs_khrnn_trainable(&c, 3, &tr, err, sizeof err), 0);
+    assert_int_equal(hs_train_run(&tr, &c, &o, &res, err, sizeof err), 0);
+    hs_trainable_free(&tr);
     assert_int_equal(rec.calls, 7); /* steps 0, 250, ..., 1500 */
     assert_int_equal(rec.last_step, 1500);
     assert_true(rec.first_excess > 0.1);
@@ -287,15 +299,18 @@ static void test_training_start_and_options(void **state)
      * <~ 1 / (r ln 2)). */
     hs_hsmt c = seq_fixture_cfg(5, 3, 10, 8);
     log_rec rec = {0};
-    hs_khrnn_train_opts o = {.steps = 0, .batch = 4, .lr = 0.05, .seed = 9, .eval = 30,
-                             .log = record, .log_ctx = &rec};
-    hs_khrnn m, ref;
-    hs_khrnn_train_result res;
+    hs_train_opts o = khrnn_opts(0, 4, 30, 0);
+    o.log = record;
+    o.log_ctx = &rec;
+    hs_khrnn ref;
+    hs_trainable tr;
+    hs_train_result res;
     char err[256];
-    assert_int_equal(hs_khrnn_train(&m, &c, &o, &res, err, sizeof err), 0);
+    assert_int_equal(hs_khrnn_trainable(&c, 9, &tr, err, sizeof err), 0);
+    assert_int_equal(hs_train_run(&tr, &c, &o, &res, err, sizeof err), 0);
     assert_int_equal(rec.calls, 1);
     hs_khrnn_random(&ref, &c, 9);
-    hs_seq *held = seq_fixture_draw(&c, HS_KHRNN_TRAIN_EVAL_FIRST, 30);
+    hs_seq *held = seq_fixture_draw(&c, HS_EVAL_FIRST, 30);
     hs_score sc = {0};
     double r[128];
     for (int i = 0; i < 30; i++) {
@@ -309,11 +324,11 @@ static void test_training_start_and_options(void **state)
 
     /* Invalid options are refused with a message naming the problem. */
     o.batch = 0;
-    assert_int_equal(hs_khrnn_train(&m, &c, &o, &res, err, sizeof err), -1);
+    assert_int_equal(hs_train_run(&tr, &c, &o, &res, err, sizeof err), -1);
     assert_non_null(strstr(err, "batch"));
-    o.batch = 4;
+    hs_trainable_free(&tr);
     c.d = 3;
-    assert_int_equal(hs_khrnn_train(&m, &c, &o, &res, err, sizeof err), -1);
+    assert_int_equal(hs_khrnn_trainable(&c, 9, &tr, err, sizeof err), -1);
     assert_non_null(strstr(err, "d = 3"));
 }
 

@@ -15,6 +15,7 @@
 #include <cblas.h>
 #include <cmocka.h>
 
+#include "atomic.h"
 #include "nn.h"
 #include "nn_file.h"
 #include "nn_model.h"
@@ -59,12 +60,14 @@ static hs_nn *model(int kind, const hs_hsmt *cfg)
     return net;
 }
 
+/* As `train --save`: the model file through the atomic writer. */
 static void save(const hs_nn *net, const hs_hsmt *cfg)
 {
     char err[256];
-    hs_nnfile_writer *w = hs_nnfile_begin(path, err, sizeof err);
+    hs_atomic *w = hs_atomic_open(path, err, sizeof err);
     assert_non_null(w);
-    hs_nnfile_commit(w, net, cfg, 1234);
+    assert_int_equal(hs_nnfile_write(hs_atomic_file(w), net, cfg, 1234), 0);
+    assert_int_equal(hs_atomic_commit(w, err, sizeof err), 0);
 }
 
 static unsigned char *read_all(size_t *len)
@@ -247,18 +250,20 @@ static void test_open_for_eval(void **state)
     assert_non_null(strstr(err, "--load: required"));
 }
 
+/* The writer the model files go through (util/atomic.h); `train` adds the
+ * "--save: " of its messages (tests/test_nn_cli.sh). */
 static void test_writer_is_atomic(void **state)
 {
     (void)state;
     char err[256], bad[160];
     snprintf(bad, sizeof bad, "%s/missing/model.bin", dir);
-    assert_null(hs_nnfile_begin(bad, err, sizeof err));
-    assert_non_null(strstr(err, "--save: cannot create"));
+    assert_null(hs_atomic_open(bad, err, sizeof err));
+    assert_non_null(strstr(err, "cannot create '"));
     /* Until commit the destination does not exist; abort leaves nothing. */
-    hs_nnfile_writer *w = hs_nnfile_begin(path, err, sizeof err);
+    hs_atomic *w = hs_atomic_open(path, err, sizeof err);
     assert_non_null(w);
     assert_int_equal(access(path, F_OK), -1);
-    hs_nnfile_abort(w);
+    hs_atomic_abort(w);
     assert_int_equal(access(path, F_OK), -1);
     DIR *d = opendir(dir);
     assert_non_null(d);

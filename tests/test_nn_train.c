@@ -1,7 +1,9 @@
-/* Tests of the training loop (baselines/nn_train.c) in the float build that
- * the executable uses: an LSTM learns HSMT(ell=6, n=4, k=1) (smoke test),
- * training is deterministic given the seed, the learning-rate schedule, and
- * batched evaluation agrees with the per-sequence hs_model path of `eval`. */
+/* Tests of the classical models as trainables of the one training loop
+ * (baselines/nn_train.c, core/train.c) in the float build that the
+ * executable uses: an LSTM learns HSMT(ell=6, n=4, k=1) (smoke test),
+ * training is deterministic given the seed, and batched predictions agree
+ * with the per-sequence hs_model path of `eval`. (The schedule is tested
+ * with the loop, tests/test_train.c.) */
 #include <math.h>
 #include <omp.h>
 #include <setjmp.h>
@@ -19,6 +21,7 @@
 #include "nn_train.h"
 #include "score.h"
 #include "sys.h"
+#include "train.h"
 
 static hs_hsmt task(long ell)
 {
@@ -38,6 +41,14 @@ static hs_nn *lstm(const hs_hsmt *cfg, int hidden, uint64_t seed)
     return net;
 }
 
+/* The registry's training options of the recurrent models (warm-up, cosine
+ * to lr/10, clipping at 1, hard loss). */
+static hs_train_opts opts(long steps, int batch, double lr, long eval)
+{
+    return (hs_train_opts){.steps = steps, .batch = batch, .lr = lr, .warmup = HS_TRAIN_WARMUP_AUTO,
+                           .lr_floor = 0.1, .clip = 1, .loss = HS_LOSS_NLL, .eval = eval, .every = -1};
+}
+
 /* HSMT(6, 4, 1): each site is |+> or |-> by the parity of its writes, so an
  * X query is a deterministic bit and Z, Y queries are fair coins: the model
  * must keep 4 parities. An untrained model has excess loss ~1/3 bit (it
@@ -49,52 +60,44 @@ static void test_lstm_learns_hsmt(void **state)
 {
     (void)state;
     const hs_hsmt cfg = task(6);
-    hs_nn *net = lstm(&cfg, 64, 1);
-    hs_score before = {0}, after = {0};
-    hs_nntrain_eval(net, &cfg, HS_NNTRAIN_EVAL_FIRST, 500, 64, &before);
-    const hs_nntrain_opts o = {.steps = 2000, .batch = 32, .lr = 1e-2, .clip = 1};
-    hs_nntrain_result res;
-    hs_nntrain_run(net, &cfg, &o, &res);
-    hs_nntrain_eval(net, &cfg, HS_NNTRAIN_EVAL_FIRST, 500, 64, &after);
+    hs_trainable tr;
+    hs_nntrain_trainable(lstm(&cfg, 64, 1), &tr);
+    hs_score before = {0};
+    char err[256];
+    assert_int_equal(hs_train_score(&tr, &cfg, HS_EVAL_FIRST, 500, &before, err, sizeof err), 0);
+    const hs_train_opts o = opts(2000, 32, 1e-2, 500);
+    hs_train_result res;
+    assert_int_equal(hs_train_run(&tr, &cfg, &o, &res, err, sizeof err), 0);
+    const hs_score after = res.held;
     assert_int_equal(after.outputs, 2000);
     assert_true(before.kl / before.outputs > 0.2);
     assert_true(after.kl / after.outputs < 0.05);
     /* The training batches' own excess loss tells the same story. */
-    assert_true(res.excess_bits < 0.05);
+    assert_true(res.train_excess_bits < 0.05);
     assert_true(res.tokens_per_s > 0 && res.seconds > 0);
-    hs_nn_free(net);
+    hs_trainable_free(&tr);
 }
 
 static void test_training_is_deterministic(void **state)
 {
     (void)state;
     const hs_hsmt cfg = task(3);
-    const hs_nntrain_opts o = {.steps = 20, .batch = 8, .lr = 1e-2, .clip = 1};
-    hs_nntrain_result res;
-    hs_nn *a = lstm(&cfg, 16, 5), *b = lstm(&cfg, 16, 5), *c = lstm(&cfg, 16, 6);
-    assert_memory_equal(a->params, b->params, a->nparams * sizeof(hs_real));
-    assert_memory_not_equal(a->params, c->params, a->nparams * sizeof(hs_real));
-    hs_nntrain_run(a, &cfg, &o, &res);
-    hs_nntrain_run(b, &cfg, &o, &res);
-    assert_memory_equal(a->params, b->params, a->nparams * sizeof(hs_real));
-    hs_nn_free(a);
-    hs_nn_free(b);
+    const hs_train_opts o = opts(20, 8, 1e-2, 10);
+    hs_train_result res;
+    hs_trainable a, b;
+    hs_nn *c = lstm(&cfg, 16, 6);
+    hs_nntrain_trainable(lstm(&cfg, 16, 5), &a);
+    hs_nntrain_trainable(lstm(&cfg, 16, 5), &b);
+    const hs_nn *na = hs_nntrain_net(&a), *nb = hs_nntrain_net(&b);
+    assert_memory_equal(na->params, nb->params, na->nparams * sizeof(hs_real));
+    assert_memory_not_equal(na->params, c->params, na->nparams * sizeof(hs_real));
+    char err[256];
+    assert_int_equal(hs_train_run(&a, &cfg, &o, &res, err, sizeof err), 0);
+    assert_int_equal(hs_train_run(&b, &cfg, &o, &res, err, sizeof err), 0);
+    assert_memory_equal(na->params, nb->params, na->nparams * sizeof(hs_real));
+    hs_trainable_free(&a);
+    hs_trainable_free(&b);
     hs_nn_free(c);
-}
-
-static void test_lr_schedule(void **state)
-{
-    (void)state;
-    /* S = 1000: warm-up over W = 100 steps, then cosine from lr to lr/10. */
-    assert_true(fabs(hs_nntrain_lr(1, 0, 1000) - 0.01) < 1e-15);
-    assert_true(fabs(hs_nntrain_lr(1, 49, 1000) - 0.5) < 1e-15);
-    assert_true(fabs(hs_nntrain_lr(1, 100, 1000) - 1) < 1e-15);
-    assert_true(fabs(hs_nntrain_lr(1, 550, 1000) - 0.55) < 1e-12);
-    assert_true(fabs(hs_nntrain_lr(1, 999, 1000) - 0.1) < 1e-5);
-    for (long s = 101; s < 1000; s++)
-        assert_true(hs_nntrain_lr(1, s, 1000) < hs_nntrain_lr(1, s - 1, 1000));
-    /* S < 10: no warm-up. */
-    assert_true(fabs(hs_nntrain_lr(2, 0, 5) - 2) < 1e-15);
 }
 
 /* `train` scores in batches, `eval --load` one sequence at a time: the same
@@ -104,9 +107,13 @@ static void test_batched_eval_matches_model(void **state)
 {
     (void)state;
     const hs_hsmt cfg = task(4);
-    hs_nn *net = lstm(&cfg, 16, 7);
+    hs_nn *net = lstm(&cfg, 16, 7), *copy = lstm(&cfg, 16, 7);
     hs_score batched = {0}, single = {0};
-    hs_nntrain_eval(net, &cfg, HS_NNTRAIN_EVAL_FIRST, 100, 32, &batched);
+    hs_trainable tr;
+    hs_nntrain_trainable(copy, &tr);
+    char err[128];
+    assert_int_equal(hs_train_score(&tr, &cfg, HS_EVAL_FIRST, 100, &batched, err, sizeof err), 0);
+    hs_trainable_free(&tr);
     hs_model m;
     hs_nnmodel_wrap(net, &cfg, &m);
     assert_true(m.memory_bits == 2 * 16 * 32);
@@ -114,9 +121,8 @@ static void test_batched_eval_matches_model(void **state)
     hs_gen *g = hs_gen_new(&cfg);
     hs_seq s = {0};
     double r[8];
-    char err[128];
     for (int i = 0; i < 100; i++) {
-        hs_gen_sequence(g, HS_NNTRAIN_EVAL_FIRST + (uint64_t)i, &s);
+        hs_gen_sequence(g, HS_EVAL_FIRST + (uint64_t)i, &s);
         assert_int_equal(m.predict(m.ctx, &cfg, &s, r, err, sizeof err), 0);
         for (int t = 0; t < s.q; t++)
             hs_score_add(&single, s.probs + t * cfg.d, r + t * cfg.d, cfg.d, s.outcomes[t]);
@@ -153,7 +159,6 @@ int main(void)
     omp_set_num_threads(1); /* the generator's state has 16 amplitudes */
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fast_tanh),
-        cmocka_unit_test(test_lr_schedule),
         cmocka_unit_test(test_training_is_deterministic),
         cmocka_unit_test(test_batched_eval_matches_model),
         cmocka_unit_test(test_lstm_learns_hsmt),

@@ -213,7 +213,7 @@ static void test_memory_and_params(void **state)
     (void)state;
     hs_nn_hparams hp = hparams(HS_NN_LSTM, SMALL_VOCAB);
     hp.hidden = 64;
-    /* SPEC section 4: LSTM 2h floats, GRU h floats, 32 bits each. */
+    /* docs/spec.md#memory: LSTM 2h floats, GRU h floats, 32 bits each. */
     assert_true(hs_nn_memory_bits(&hp, 10) == 2 * 64 * 32);
     /* torch's count: emb V E + 4h (E + h) + 8h + read-out h d + d. */
     assert_true(hs_nn_nparams(&hp) == (size_t)(7 * 4 + 256 * (4 + 64) + 8 * 64 + 64 * 3 + 3));

@@ -1,5 +1,5 @@
 /* Tests of the state engine's query cell against the dense reference, the
- * d = 2 facts of SPEC section 2, norm preservation and determinism. */
+ * d = 2 facts of docs/spec.md#task, norm preservation and determinism. */
 #include <math.h>
 #include <omp.h>
 #include <setjmp.h>

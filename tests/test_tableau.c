@@ -2,7 +2,7 @@
  * against the statevector generator and the brute-force exact model at
  * n <= 12, and at n = 200 against brute force on a graph made of small
  * components scattered over the labels (with cancelling writes across them)
- * and against the closed-form parity of SPEC section 2 on a dense graph. */
+ * and against the closed-form parity of docs/spec.md#task on a dense graph. */
 #include <complex.h>
 #include <math.h>
 #include <setjmp.h>

@@ -106,7 +106,7 @@ static void test_memory_and_params(void **state)
     hs_nn_hparams hp = hparams(2);
     hp.d_model = 64;
     hp.max_t = 20;
-    /* SPEC section 4: key/value cache 2 L d_model (ell + 1) floats. */
+    /* docs/spec.md#memory: key/value cache 2 L d_model (ell + 1) floats. */
     assert_true(hs_nn_memory_bits(&hp, 9) == 2.0 * 2 * 64 * 10 * 32);
     const size_t C = 64, block = 2 * C + 3 * C * C + 3 * C + C * C + C + 2 * C + 4 * C * C + 4 * C +
                                  4 * C * C + C;

@@ -20,7 +20,7 @@
 #include "nn.h"
 #include "nn_check.h"
 #include "nn_ops.h"
-#include "optim.h"
+#include "adamw.h"
 #include "sys.h"
 
 #define ADAM_LR 0.01

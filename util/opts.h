@@ -1,9 +1,13 @@
 /* Command-line options: `--name value` or `--name=value`, typed and
- * range-checked, with one-line errors and exit status 2. */
+ * range-checked. Parsing returns a status (sys.h) and a one-line message
+ * naming the option, the value and what is allowed; the caller returns it to
+ * cli/main.c, which prints it and exits 2. */
 #ifndef HS_OPTS_H
 #define HS_OPTS_H
 
 #include <stdint.h>
+
+#include "sys.h"
 
 typedef enum { HS_OPT_INT, HS_OPT_LONG, HS_OPT_U64, HS_OPT_DOUBLE, HS_OPT_STR, HS_OPT_FLAG } hs_opt_type;
 
@@ -16,11 +20,13 @@ typedef struct {
 } hs_opt;
 
 /* Parses argv[0..argc-1] (options only) into opts, a NULL-name-terminated
- * array. `--help` prints usage to stdout and exits 0; anything malformed exits
- * 2 with "hypersep CMD: ..." on stderr. */
-void hs_opts_parse(const char *cmd, const char *usage, hs_opt *opts, int argc, char **argv);
+ * array. Returns HS_OK; HS_DONE after `--help` printed usage to stdout; or
+ * HS_EXIT_USAGE with "hypersep CMD: ..." in e. */
+int hs_opts_parse(const char *cmd, const char *usage, hs_opt *opts, int argc, char **argv, hs_err *e);
 int hs_opts_seen(const hs_opt *opts, const char *name);
-/* Prints "hypersep CMD: <message>" and exits 2. */
-_Noreturn void hs_opts_fail(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Parses a decimal unsigned integer: digits only (no sign, no spaces), no
+ * overflow. Returns 0, or -1 when s is not one. */
+int hs_opts_u64(const char *s, uint64_t *out);
 
 #endif

@@ -1,0 +1,297 @@
+/* The training loop: sequences drawn in parallel, AdamW, schedule,
+ * curriculum, held-out log points, progress. */
+#include "train.h"
+
+#include <math.h>
+#include <omp.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "adamw.h"
+#include "sys.h"
+
+double hs_train_lr(double lr, long s, long S, long W, double floor)
+{
+    if (s < W)
+        return lr * (double)(s + 1) / (double)W;
+    const double u = S > W ? (double)(s - W) / (double)(S - W) : 0;
+    return lr * (floor + (1 - floor) * 0.5 * (1 + cos(M_PI * u)));
+}
+
+long hs_train_warmup(long S) { return S / 10 < 100 ? S / 10 : 100; }
+
+int hs_train_check(const hs_train_opts *o, char *err, size_t errlen)
+{
+    const char *bad = o->steps < 0 ? "steps" : o->batch < 1 ? "batch" : !(o->lr > 0) ? "lr"
+                      : o->warmup < HS_TRAIN_WARMUP_AUTO ? "warmup" : !(o->lr_floor > 0 && o->lr_floor <= 1) ? "lr-floor"
+                      : !(o->weight_decay >= 0) ? "wd" : o->eval < 1 ? "eval" : o->every < -1 ? "every"
+                      : o->loss != HS_LOSS_CE && o->loss != HS_LOSS_NLL ? "loss" : NULL;
+    if (bad) {
+        snprintf(err, errlen,
+                 "--%s: invalid training option (steps=%ld batch=%d lr=%g warmup=%ld lr-floor=%g wd=%g eval=%ld; "
+                 "need steps >= 0, batch >= 1, lr > 0, lr-floor in (0, 1], wd >= 0, eval >= 1)",
+                 bad, o->steps, o->batch, o->lr, o->warmup, o->lr_floor, o->weight_decay, o->eval);
+        return -1;
+    }
+    if ((double)o->steps * o->batch > (double)HS_EVAL_FIRST) {
+        snprintf(err, errlen, "--steps: %ld steps of %d sequences reach the held-out range 2^40 (allowed: "
+                 "steps * batch <= 2^40)", o->steps, o->batch);
+        return -1;
+    }
+    return 0;
+}
+
+/* One generator per OpenMP thread: drawing runs in parallel over sequences,
+ * so the engine's passes inside each draw run on one thread. */
+typedef struct {
+    int nt;
+    hs_gen **g;
+} gen_pool;
+
+static void pool_open(gen_pool *p, const hs_hsmt *cfg)
+{
+    p->nt = omp_get_max_threads();
+    p->g = hs_alloc((size_t)p->nt * sizeof *p->g);
+    for (int i = 0; i < p->nt; i++)
+        p->g[i] = hs_gen_new(cfg);
+}
+
+static void pool_close(gen_pool *p)
+{
+    for (int i = 0; i < p->nt; i++)
+        hs_gen_free(p->g[i]);
+    hs_sys_free(p->g);
+    p->nt = 0;
+    p->g = NULL;
+}
+
+/* Sequences first .. first + count - 1 into seqs (zeroed or reused); each
+ * depends only on (cfg, index), not on the thread. */
+static void draw(const gen_pool *p, uint64_t first, long count, hs_seq *seqs)
+{
+#pragma omp parallel if (count > 1 && p->nt > 1)
+    {
+        hs_gen *g = p->g[omp_get_thread_num()];
+#pragma omp for schedule(dynamic, 1)
+        for (long i = 0; i < count; i++)
+            hs_gen_sequence(g, first + (uint64_t)i, &seqs[i]);
+    }
+}
+
+static void free_seqs(hs_seq *seqs, long count)
+{
+    for (long i = 0; i < count; i++)
+        hs_seq_free(&seqs[i]);
+    hs_sys_free(seqs);
+}
+
+/* Scores the predictions r of seqs (layout of hs_trainable) into sc. */
+static void add_scores(const hs_seq *seqs, long count, int q, int d, const double *r, hs_score *sc)
+{
+    for (long i = 0; i < count; i++)
+        for (int t = 0; t < seqs[i].q; t++)
+            hs_score_add(sc, seqs[i].probs + (size_t)t * d, r + ((size_t)i * q + t) * d, d, seqs[i].outcomes[t]);
+}
+
+static int score_seqs(hs_trainable *tr, const hs_hsmt *cfg, const hs_seq *seqs, long count, hs_score *sc,
+                      char *err, size_t errlen)
+{
+    double *r = hs_alloc((size_t)(count > 0 ? count : 1) * (size_t)cfg->q * (size_t)cfg->d * sizeof *r);
+    int rc = tr->predict(tr->ctx, cfg, seqs, count, r, err, errlen);
+    if (rc == 0)
+        add_scores(seqs, count, cfg->q, cfg->d, r, sc);
+    hs_sys_free(r);
+    return rc;
+}
+
+/* Sequences scored at a time by hs_train_score (bounds its memory). */
+#define SCORE_BLOCK 1024
+
+int hs_train_score(hs_trainable *tr, const hs_hsmt *cfg, uint64_t first, long count, hs_score *sc, char *err,
+                   size_t errlen)
+{
+    gen_pool pool;
+    pool_open(&pool, cfg);
+    const long blk = count < SCORE_BLOCK ? (count > 0 ? count : 1) : SCORE_BLOCK;
+    hs_seq *seqs = hs_calloc((size_t)blk, sizeof *seqs);
+    int rc = 0;
+    for (long done = 0; done < count && rc == 0; done += blk) {
+        const long n = count - done < blk ? count - done : blk;
+        draw(&pool, first + (uint64_t)done, n, seqs);
+        rc = score_seqs(tr, cfg, seqs, n, sc, err, errlen);
+    }
+    free_seqs(seqs, blk);
+    pool_close(&pool);
+    return rc;
+}
+
+/* Whether the log-spaced schedule logs after `s` updates: s = 0, or s is the
+ * rounding of 10^(i/10) for some integer i (about 10 points per decade). */
+static int log_spaced(long s)
+{
+    if (s <= 0)
+        return 1;
+    const double i = round(10.0 * log10((double)s));
+    for (double di = -1; di <= 1; di++)
+        if (lround(pow(10.0, (i + di) / 10.0)) == s)
+            return 1;
+    return 0;
+}
+
+/* The curriculum's stages: ell_s = min(2^s, ell) for s < returned count (1
+ * stage of ell itself when off or ell <= 1). */
+static int stages(const hs_hsmt *cfg, int curriculum, long *ell_s)
+{
+    if (!curriculum || cfg->ell <= 1) {
+        ell_s[0] = cfg->ell;
+        return 1;
+    }
+    int S = 0;
+    for (long e = 1;; e *= 2) {
+        ell_s[S++] = e < cfg->ell ? e : cfg->ell;
+        if (e >= cfg->ell)
+            return S;
+    }
+}
+
+/* First update of stage i of S over `steps`: the S - 1 shorter stages share
+ * the first half equally, the last stage has the second half. */
+static long stage_begin(int i, int S, long steps)
+{
+    if (i >= S)
+        return steps;
+    if (S == 1 || i == 0)
+        return 0;
+    return (long)((double)steps / 2 * (double)i / (double)(S - 1));
+}
+
+/* Training sequences are drawn this many at a time (whole updates, within
+ * one stage), so drawing costs one parallel region per block. */
+#define DRAW_BLOCK 1024
+
+/* Everything of one run that the update and log steps share. */
+typedef struct {
+    hs_trainable *tr;
+    const hs_hsmt *cfg;
+    const hs_train_opts *o;
+    hs_seq *held;      /* [o->eval] */
+    hs_score last;     /* held-out scores at the last log point */
+    hs_score win;      /* training batches since the last progress line */
+    double t0, last_line, seconds, tokens;
+} run_state;
+
+static int log_point(run_state *st, long s, char *err, size_t errlen)
+{
+    memset(&st->last, 0, sizeof st->last);
+    if (score_seqs(st->tr, st->cfg, st->held, st->o->eval, &st->last, err, errlen) != 0)
+        return -1;
+    const double ex = st->last.kl / (double)st->last.outputs, ce = st->last.ce / (double)st->last.outputs;
+    if (st->o->log)
+        st->o->log(st->o->log_ctx, s, ex, ce);
+    if (st->o->progress)
+        fprintf(stderr, "train: step %ld/%ld held-out excess %.4g bits cross-entropy %.6g bits\n", s,
+                st->o->steps, ex, ce);
+    return 0;
+}
+
+static void progress(run_state *st, long done)
+{
+    const double now = hs_sys_now();
+    if (!st->o->progress || (now - st->last_line < 1.0 && done < st->o->steps) || st->win.outputs == 0)
+        return;
+    const double rate = st->seconds > 0 ? st->tokens / st->seconds : 0;
+    const double eta = st->seconds / (double)done * (double)(st->o->steps - done);
+    fprintf(stderr, "train: step %ld/%ld loss %.4f bits excess %.4f bits %.0f tok/s ETA %.0f s\n", done,
+            st->o->steps, st->win.nll / (double)st->win.outputs, st->win.kl / (double)st->win.outputs, rate, eta);
+    memset(&st->win, 0, sizeof st->win);
+    st->last_line = now;
+}
+
+int hs_train_run(hs_trainable *tr, const hs_hsmt *cfg, const hs_train_opts *o, hs_train_result *res,
+                 char *err, size_t errlen)
+{
+    if (hs_train_check(o, err, errlen) != 0)
+        return -1;
+    const long P = tr->nparams;
+    const int B = o->batch, d = cfg->d;
+    double *x = hs_alloc((size_t)(P > 0 ? P : 1) * sizeof *x), *g = hs_alloc((size_t)(P > 0 ? P : 1) * sizeof *g);
+    double *r = hs_alloc((size_t)B * (size_t)cfg->q * (size_t)d * sizeof *r);
+    tr->get(tr->ctx, x);
+    hs_adamw opt;
+    hs_adamw_init(&opt, (size_t)P, o->weight_decay, o->clip);
+    long ell_s[64];
+    const int S = stages(cfg, o->curriculum, ell_s);
+    const long per_block = B >= DRAW_BLOCK ? 1 : DRAW_BLOCK / B;
+    hs_seq *block = hs_calloc((size_t)per_block * (size_t)B, sizeof *block);
+    run_state st = {.tr = tr, .cfg = cfg, .o = o, .held = hs_calloc((size_t)o->eval, sizeof *st.held)};
+    gen_pool pool;
+    pool_open(&pool, cfg);
+    draw(&pool, HS_EVAL_FIRST, o->eval, st.held);
+
+    hs_score tail = {0};
+    const long tail_from = o->steps - (o->steps / 10 > 0 ? o->steps / 10 : 1);
+    int rc = 0, stage = -1;
+    long stage0 = 0, stage1 = 0, blk0 = 0, blk1 = 0, W = 0;
+    hs_hsmt cs = *cfg;
+    st.t0 = st.last_line = hs_sys_now();
+    for (long s = 0;; s++) {
+        /* s updates done: log, then stop or take update s. */
+        const int last = s == o->steps;
+        if (last || (o->every > 0 ? s % o->every == 0 : o->every == 0 ? log_spaced(s) : s == 0))
+            if ((rc = log_point(&st, s, err, errlen)) != 0)
+                break;
+        if (last)
+            break;
+        const double t1 = hs_sys_now();
+        while (s >= stage1) {
+            stage++;
+            stage0 = stage_begin(stage, S, o->steps);
+            stage1 = stage_begin(stage + 1, S, o->steps);
+            W = o->warmup == HS_TRAIN_WARMUP_AUTO ? hs_train_warmup(stage1 - stage0) : o->warmup;
+            cs = *cfg;
+            cs.ell = ell_s[stage];
+            pool_close(&pool);
+            pool_open(&pool, &cs);
+            blk0 = blk1 = s;
+        }
+        if (s >= blk1) {
+            blk0 = s;
+            blk1 = s + per_block < stage1 ? s + per_block : stage1;
+            draw(&pool, (uint64_t)s * (uint64_t)B, (blk1 - blk0) * B, block);
+        }
+        const hs_seq *batch = block + (size_t)(s - blk0) * (size_t)B;
+        const double loss = tr->loss_grad(tr->ctx, &cs, batch, B, o->loss, g, r);
+        /* An infinite loss (a fed-back outcome of model probability 0) has
+         * no gradient to follow: the update is skipped. */
+        if (isfinite(loss)) {
+            const double peak = S > 1 ? o->lr / sqrt((double)ell_s[stage]) : o->lr;
+            hs_adamw_step(&opt, x, g, hs_train_lr(peak, s - stage0, stage1 - stage0, W, o->lr_floor));
+            tr->set(tr->ctx, x);
+            hs_score cur = {0};
+            add_scores(batch, B, cfg->q, d, r, &cur);
+            hs_score_merge(&st.win, &cur);
+            if (s >= tail_from)
+                hs_score_merge(&tail, &cur);
+        }
+        st.seconds += hs_sys_now() - t1;
+        st.tokens += (double)B * (double)(cs.ell + 1 + 2L * cs.q);
+        progress(&st, s + 1);
+    }
+    if (rc == 0 && res) {
+        *res = (hs_train_result){.held = st.last,
+                                 .excess_bits = st.last.kl / (double)st.last.outputs,
+                                 .loss_bits = st.last.ce / (double)st.last.outputs,
+                                 .train_loss_bits = tail.outputs ? tail.nll / (double)tail.outputs : NAN,
+                                 .train_excess_bits = tail.outputs ? tail.kl / (double)tail.outputs : NAN,
+                                 .seconds = st.seconds,
+                                 .tokens_per_s = st.seconds > 0 ? st.tokens / st.seconds : 0};
+    }
+    free_seqs(block, per_block * B);
+    free_seqs(st.held, o->eval);
+    pool_close(&pool);
+    hs_adamw_free(&opt);
+    hs_sys_free(x);
+    hs_sys_free(g);
+    hs_sys_free(r);
+    return rc;
+}
