@@ -64,6 +64,8 @@ int hs_nn_hparams_bad(const hs_nn_hparams *hp)
         return HS_NN_F_VOCAB;
     if (hp->nout < 2 || hp->nout > 64)
         return HS_NN_F_NOUT;
+    if (hp->quant_bits < 0 || hp->quant_bits > HS_NN_QUANT_MAX)
+        return HS_NN_F_QUANT;
     if (hp->kind != HS_NN_TRANSFORMER)
         return hp->hidden < 1 || hp->hidden > MAX_WIDTH ? HS_NN_F_HIDDEN
                : hp->embed < 1 || hp->embed > MAX_WIDTH ? HS_NN_F_EMBED
@@ -106,6 +108,10 @@ int hs_nn_hparams_check(const hs_nn_hparams *hp, char *err, size_t errlen)
     case HS_NN_F_LAYERS:
         snprintf(err, errlen, "--layers: %d is out of range (allowed 1..256)", hp->layers);
         break;
+    case HS_NN_F_QUANT:
+        snprintf(err, errlen, "--quant-bits: %d is out of range (allowed 0..%d; 0: float)", hp->quant_bits,
+                 HS_NN_QUANT_MAX);
+        break;
     case HS_NN_F_HEADS:
         snprintf(err, errlen, "--heads: %d does not divide --d-model %d (allowed: a divisor of d_model)", hp->heads,
                  hp->d_model);
@@ -141,16 +147,21 @@ size_t hs_nn_nparams(const hs_nn_hparams *hp)
     return total;
 }
 
-double hs_nn_memory_bits(const hs_nn_hparams *hp, long ell)
+double hs_nn_state_dim(const hs_nn_hparams *hp, long ell)
 {
     switch (hp->kind) {
     case HS_NN_LSTM:
-        return 32.0 * 2 * hp->hidden;
+        return 2.0 * hp->hidden;
     case HS_NN_GRU:
-        return 32.0 * hp->hidden;
+        return hp->hidden;
     default:
-        return 32.0 * 2 * hp->layers * (double)hp->d_model * (double)(ell + 1);
+        return 2.0 * hp->layers * (double)hp->d_model * (double)(ell + 1);
     }
+}
+
+double hs_nn_memory_bits(const hs_nn_hparams *hp, long ell)
+{
+    return (hp->quant_bits ? hp->quant_bits : 32.0) * hs_nn_state_dim(hp, ell);
 }
 
 hs_nn *hs_nn_new(const hs_nn_hparams *hp)
@@ -272,6 +283,12 @@ void hs_nn_forward(const hs_nn *net, hs_nn_ws *ws, const uint32_t *tok, int B, h
         hs_transformer_forward(&net->hp, net->params, ws->tf, tok, B, logits);
     else
         hs_rnn_forward(&net->hp, net->params, ws->rnn, tok, B, logits);
+}
+
+int hs_nn_boundary_state(const hs_nn *net, const hs_nn_ws *ws, int b, hs_real *out)
+{
+    return ws->tf ? hs_transformer_boundary_state(&net->hp, ws->tf, b, out)
+                  : hs_rnn_boundary_state(&net->hp, ws->rnn, b, out);
 }
 
 void hs_nn_backward(hs_nn *net, hs_nn_ws *ws, const hs_real *dlogits)

@@ -27,6 +27,10 @@ typedef struct {
     int layers;  /* Transformer blocks */
     int heads;   /* attention heads, dividing d_model */
     int max_t;   /* Transformer positions (learned position table rows) */
+    int quant_bits; /* 0: float state; b > 0: the state crossing the context boundary (the
+                       recurrent state after SEP, the Transformer's keys and values of the
+                       context) is rounded to 2^b levels per unit (HS_NN_QUANT_*), with a
+                       straight-through gradient */
 } hs_nn_hparams;
 
 /* Initialisation of one tensor: constants, uniform in [-scale, scale] or
@@ -56,7 +60,14 @@ int hs_nn_kind_parse(const char *name);
 int hs_nn_hparams_check(const hs_nn_hparams *hp, char *err, size_t errlen);
 /* The field hs_nn_hparams_check refuses first, or HS_NN_F_NONE. */
 enum { HS_NN_F_NONE, HS_NN_F_KIND, HS_NN_F_VOCAB, HS_NN_F_NOUT, HS_NN_F_HIDDEN, HS_NN_F_EMBED, HS_NN_F_DMODEL,
-       HS_NN_F_LAYERS, HS_NN_F_HEADS, HS_NN_F_MAXT };
+       HS_NN_F_LAYERS, HS_NN_F_HEADS, HS_NN_F_MAXT, HS_NN_F_QUANT };
+/* Ranges of the quantised state: the recurrent h and the Transformer's keys
+ * and values on [-1, 1] and [-2, 2], the LSTM's cell state on [-2, 2]
+ * (tanh(2) = 0.96: the cell's output keeps its range). */
+#define HS_NN_QUANT_H 1.0
+#define HS_NN_QUANT_C 2.0
+#define HS_NN_QUANT_KV 2.0
+#define HS_NN_QUANT_MAX 16
 int hs_nn_hparams_bad(const hs_nn_hparams *hp);
 
 /* Number of tensors and the table itself (t has hs_nn_ntensors entries). */
@@ -64,10 +75,13 @@ int hs_nn_ntensors(const hs_nn_hparams *hp);
 void hs_nn_tensor_table(const hs_nn_hparams *hp, hs_nn_tensor *t);
 size_t hs_nn_nparams(const hs_nn_hparams *hp);
 
-/* docs/spec.md#memory: memory in bits at context length ell, 32 bits per float:
- * LSTM 2h floats (hidden and cell state), GRU h floats, Transformer the
- * key/value cache at the end of the context, 2 L d_model (ell + 1) floats. */
+/* docs/spec.md#memory: memory in bits at context length ell: the state
+ * dimension (LSTM 2h, hidden and cell state; GRU h; Transformer the
+ * key/value cache at the end of the context, 2 L d_model (ell + 1)) times 32
+ * bits per float, or quant_bits per unit when quantised. */
 double hs_nn_memory_bits(const hs_nn_hparams *hp, long ell);
+/* The state dimension alone (units crossing the context boundary). */
+double hs_nn_state_dim(const hs_nn_hparams *hp, long ell);
 
 typedef struct {
     hs_nn_hparams hp;
@@ -98,6 +112,12 @@ int hs_nn_ws_tokens(const hs_nn_ws *ws);
 /* Bytes hs_nn_ws_new allocates for (B, T, npos): checked against the memory
  * available before training or scoring. */
 double hs_nn_ws_bytes(const hs_nn_hparams *hp, int B, int T, int npos);
+
+/* The state crossing the context boundary (the token before the first
+ * query) of sequence b in the last forward pass: hs_nn_state_dim(hp, ell)
+ * values into out (recurrent: h, then the LSTM's c; Transformer: the keys
+ * and values of the context, per block). Returns their count. */
+int hs_nn_boundary_state(const hs_nn *net, const hs_nn_ws *ws, int b, hs_real *out);
 
 /* Forward pass of B <= ws batch sequences; keeps the activations in ws. */
 void hs_nn_forward(const hs_nn *net, hs_nn_ws *ws, const uint32_t *tok, int B, hs_real *logits);

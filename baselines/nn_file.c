@@ -2,6 +2,7 @@
  * (format in nn_file.h). */
 #include "nn_file.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,6 +55,7 @@ size_t hs_nnfile_bytes(const hs_nn *net) { return HEADER_BYTES + net->nparams * 
 
 int hs_nnfile_write(FILE *f, const hs_nn *net, const hs_hsmt *task, uint64_t steps)
 {
+    assert(net->hp.quant_bits == 0);
     const size_t rb = sizeof(hs_real), total = HEADER_BYTES + net->nparams * rb + 8;
     unsigned char *buf = hs_calloc(total, 1), *p = buf;
     memcpy(p, MAGIC, 8);
@@ -157,7 +159,7 @@ hs_nn *hs_nnfile_load(const char *path, hs_hsmt *task, uint64_t *steps, char *er
         snprintf(err, errlen, "--load: '%s' is corrupted (checksum mismatch)", path);
         goto out;
     }
-    hs_nn_hparams hp;
+    hs_nn_hparams hp = {.quant_bits = 0}; /* the format holds float models only */
     int *hv[9] = {&hp.kind, &hp.vocab, &hp.nout, &hp.hidden, &hp.embed,
                   &hp.d_model, &hp.layers, &hp.heads, &hp.max_t};
     for (int i = 0; i < 9; i++)

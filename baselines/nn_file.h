@@ -33,7 +33,7 @@ uint64_t hs_nnfile_fnv(uint64_t h, const void *p, size_t n);
 size_t hs_nnfile_bytes(const hs_nn *net);
 /* Writes net's model file (trained on task for `steps` updates) to f, which
  * the caller makes atomic (util/atomic.h). Returns 0, or -1 on an I/O error
- * (errno set). */
+ * (errno set). The format holds float models: net->hp.quant_bits is 0. */
 int hs_nnfile_write(FILE *f, const hs_nn *net, const hs_hsmt *task, uint64_t steps);
 
 /* Reads and verifies a model file. Returns the model (parameters loaded) and

@@ -188,6 +188,16 @@ static double softmax_row(const hs_real *z, hs_real *p, int d, hs_real *mx_out)
     return log(sum);
 }
 
+void hs_nn_quantize(hs_real *x, size_t n, int bits, hs_real range)
+{
+    assert(bits >= 1 && bits <= 30 && range > 0);
+    const double steps = (double)((1L << bits) - 1), scale = steps / (2.0 * range);
+    for (size_t i = 0; i < n; i++) {
+        const double v = x[i] < -range ? -range : x[i] > range ? range : (double)x[i];
+        x[i] = (hs_real)(-range + rint((v + range) * scale) / scale);
+    }
+}
+
 double hs_nn_xent_forward(hs_real *probs, const hs_real *logits, const int *target, int N, int d)
 {
     double loss = 0;

@@ -50,6 +50,12 @@ void hs_nn_layernorm_backward(hs_real *dinp, hs_real *dw, hs_real *db, const hs_
 void hs_nn_gelu_forward(hs_real *out, const hs_real *inp, size_t n);
 void hs_nn_gelu_backward(hs_real *dinp, const hs_real *inp, const hs_real *dout, size_t n);
 
+/* Rounds x[0..n) in place to the nearest of 2^bits levels spread evenly
+ * over [-range, range] (ends included), clipping what lies outside; ties go
+ * to even (rint). Its gradient is taken as the identity (straight-through),
+ * so a backward pass needs no change. */
+void hs_nn_quantize(hs_real *x, size_t n, int bits, hs_real range);
+
 /* out = a + b elementwise (residual connection); its backward is two adds. */
 void hs_nn_residual_forward(hs_real *out, const hs_real *a, const hs_real *b, size_t n);
 void hs_nn_add(hs_real *acc, const hs_real *x, size_t n);

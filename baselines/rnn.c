@@ -277,6 +277,8 @@ void hs_rnn_forward(const hs_nn_hparams *hp, const hs_real *params, hs_rnn_ws *w
                 hs_nn_gemm(0, 1, B, Gh, h, 1, hprev, h, p.t[T_WHH], h, 1, g, Gh);
             lstm_cell_forward(g, w->cs + (size_t)t * B * h, w->cs + (size_t)(t + 1) * B * h,
                               w->aux + (size_t)t * B * h, hnext, B, h);
+            if (hp->quant_bits && t == w->pos[0] - 1)
+                hs_nn_quantize(w->cs + (size_t)(t + 1) * B * h, (size_t)B * h, hp->quant_bits, HS_NN_QUANT_C);
         } else {
             for (int b = 0; b < B; b++)
                 memcpy(w->hg + (size_t)b * Gh, p.t[T_BHH], (size_t)Gh * sizeof *w->hg);
@@ -284,6 +286,10 @@ void hs_rnn_forward(const hs_nn_hparams *hp, const hs_real *params, hs_rnn_ws *w
                 hs_nn_gemm(0, 1, B, Gh, h, 1, hprev, h, p.t[T_WHH], h, 1, w->hg, Gh);
             gru_cell_forward(g, w->hg, hprev, w->aux + (size_t)t * B * h, hnext, B, h);
         }
+        /* The state after SEP (the token before the first query) crosses the
+         * context boundary: quantised when asked. */
+        if (hp->quant_bits && t == w->pos[0] - 1)
+            hs_nn_quantize(hnext, (size_t)B * h, hp->quant_bits, HS_NN_QUANT_H);
     }
 
     /* Read-out after token pos[j]: hidden state h_{pos[j] + 1}. */
@@ -359,4 +365,15 @@ void hs_rnn_backward(const hs_nn_hparams *hp, const hs_real *params, hs_real *gr
         hs_nn_gemm(0, 0, rows, E, Gh, 1, w->gates, Gh, p.t[T_WIH], E, 0, w->dx, E);
         hs_nn_embed_backward(dp.t[T_EMB], NULL, w->dx, w->tok, rows, Te, E);
     }
+}
+
+int hs_rnn_boundary_state(const hs_nn_hparams *hp, const hs_rnn_ws *w, int b, hs_real *out)
+{
+    const int h = hp->hidden, t = w->pos[0]; /* row block t = state after token t - 1 */
+    assert(b >= 0 && b < w->Bc);
+    memcpy(out, w->hs + ((size_t)t * w->Bc + b) * h, (size_t)h * sizeof *out);
+    if (hp->kind != HS_NN_LSTM)
+        return h;
+    memcpy(out + h, w->cs + ((size_t)t * w->Bc + b) * h, (size_t)h * sizeof *out);
+    return 2 * h;
 }

@@ -30,5 +30,9 @@ void hs_rnn_forward(const hs_nn_hparams *hp, const hs_real *params, hs_rnn_ws *w
                     int B, hs_real *logits);
 void hs_rnn_backward(const hs_nn_hparams *hp, const hs_real *params, hs_real *grads, hs_rnn_ws *ws,
                      const hs_real *dlogits);
+/* The state crossing the context boundary of sequence b in the last forward
+ * pass: h (and the LSTM's c) after the token before the first query, into
+ * out; returns how many values (h or 2h). */
+int hs_rnn_boundary_state(const hs_nn_hparams *hp, const hs_rnn_ws *ws, int b, hs_real *out);
 
 #endif

@@ -4,6 +4,7 @@
  * only. */
 #include "transformer.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -190,6 +191,14 @@ void hs_transformer_forward(const hs_nn_hparams *hp, const hs_real *params, hs_t
         block_acts *a = &w->blk[l];
         hs_nn_layernorm_forward(a->ln1, a->ln1m, a->ln1r, x, q[L_LN1W], q[L_LN1B], N, C);
         hs_nn_linear_forward(a->qkv, a->ln1, q[L_QKVW], q[L_QKVB], N, C, 3 * C);
+        /* The keys and values of the context (positions up to SEP, the token
+         * before the first query) are all later positions see of it:
+         * quantised when asked. */
+        if (hp->quant_bits)
+            for (int b = 0; b < B; b++)
+                for (int t = 0; t < w->pos[0]; t++)
+                    hs_nn_quantize(a->qkv + ((size_t)b * T + t) * 3 * C + C, 2 * (size_t)C, hp->quant_bits,
+                                   HS_NN_QUANT_KV);
         hs_attention_forward(a->atty, a->att, a->qkv, B, T, C, NH);
         hs_nn_linear_forward(w->tmp, a->atty, q[L_PROJW], q[L_PROJB], N, C, C);
         hs_nn_residual_forward(a->res2, x, w->tmp, (size_t)N * C);
@@ -251,4 +260,17 @@ void hs_transformer_backward(const hs_nn_hparams *hp, const hs_real *params, hs_
                                  C);
     }
     hs_nn_embed_backward(g.wte, g.wpe, w->dx, w->tok, N, T, C);
+}
+
+int hs_transformer_boundary_state(const hs_nn_hparams *hp, const hs_transformer_ws *w, int b, hs_real *out)
+{
+    const size_t C = (size_t)hp->d_model;
+    int n = 0;
+    assert(b >= 0 && b < w->Bc);
+    for (int l = 0; l < hp->layers; l++)
+        for (int t = 0; t < w->pos[0]; t++) {
+            memcpy(out + n, w->blk[l].qkv + ((size_t)b * w->T + t) * 3 * C + C, 2 * C * sizeof *out);
+            n += 2 * (int)C;
+        }
+    return n;
 }

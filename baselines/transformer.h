@@ -24,4 +24,10 @@ void hs_transformer_forward(const hs_nn_hparams *hp, const hs_real *params, hs_t
 void hs_transformer_backward(const hs_nn_hparams *hp, const hs_real *params, hs_real *grads,
                              hs_transformer_ws *ws, const hs_real *dlogits);
 
+/* The state crossing the context boundary of sequence b in the last forward
+ * pass: the keys and values of positions 0 .. (first query) - 1 of every
+ * block, into out (layer-major, then position, then key before value);
+ * returns how many values (2 L d_model (ell + 1)). */
+int hs_transformer_boundary_state(const hs_nn_hparams *hp, const hs_transformer_ws *ws, int b, hs_real *out);
+
 #endif

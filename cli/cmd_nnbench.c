@@ -17,6 +17,7 @@
 #include "nn_ops.h"
 #include "opts.h"
 #include "rng.h"
+#include "score.h"
 #include "sys.h"
 #include "version.h"
 
@@ -24,6 +25,7 @@ static const char usage[] =
     "usage: hypersep bench baselines [--models LIST] [--hidden LIST] [--d-model LIST]\n"
     "                                [--layers L] [--heads A] [--seq T] [--batch B]\n"
     "                                [--vocab V] [--repeats R] [--seconds X] [--threads T]\n"
+    "                                [--loss soft|hard]\n"
     "Prints CSV rows (header first) of training throughput, forward + backward +\n"
     "AdamW, in tokens per second: median, min and max over R repeats.\n"
     "  --models LIST   comma-separated lstm, gru, transformer (default all three)\n"
@@ -36,7 +38,9 @@ static const char usage[] =
     "  --vocab V       input vocabulary (default 64)\n"
     "  --repeats R     timed repeats (default 3)\n"
     "  --seconds X     minimum time of one repeat (default 1)\n"
-    "  --threads T     BLAS threads (default 1)\n";
+    "  --threads T     BLAS threads (default 1)\n"
+    "  --loss L        hard (sampled targets, default) or soft (target distributions,\n"
+    "                  as training against the exact conditionals)\n";
 
 /* Parses a comma-separated list of sizes in 1..65536 into v (at most 16). */
 static int parse_sizes(const char *opt, const char *s, int *v, int *count, hs_err *e)
@@ -64,7 +68,8 @@ typedef struct {
     uint32_t *tok;
     int *target;
     hs_real *logits, *probs, *dlogits;
-    int B, N, nout;
+    int B, N, nout, soft;
+    double *p; /* [N nout] target distributions of the soft loss */
     double loss;
 } step_ctx;
 
@@ -76,8 +81,14 @@ static void step(void *vc)
     hs_nn *net = c->net;
     hs_nn_zero_grad(net);
     hs_nn_forward(net, c->ws, c->tok, c->B, c->logits);
-    c->loss = hs_nn_xent_forward(c->probs, c->logits, c->target, c->N, c->nout) / c->N;
-    hs_nn_xent_backward(c->dlogits, c->probs, c->target, c->N, c->nout, (hs_real)1 / (hs_real)c->N);
+    const hs_real scale = (hs_real)1 / (hs_real)c->N;
+    if (c->soft) {
+        c->loss = hs_nn_xent_soft_forward(c->probs, c->logits, c->p, c->N, c->nout) / c->N;
+        hs_nn_xent_soft_backward(c->dlogits, c->probs, c->p, c->N, c->nout, scale);
+    } else {
+        c->loss = hs_nn_xent_forward(c->probs, c->logits, c->target, c->N, c->nout) / c->N;
+        hs_nn_xent_backward(c->dlogits, c->probs, c->target, c->N, c->nout, scale);
+    }
     hs_nn_backward(net, c->ws, c->dlogits);
     for (size_t i = 0; i < net->nparams; i++)
         c->g[i] = (double)net->grads[i];
@@ -92,9 +103,9 @@ typedef struct {
     double loss;
 } result;
 
-static result run(const hs_nn_hparams *hp, int B, int T, int repeats, double seconds)
+static result run(const hs_nn_hparams *hp, int B, int T, int repeats, double seconds, int soft)
 {
-    step_ctx c = {.net = hs_nn_new(hp), .B = B, .N = B * T, .nout = hp->nout};
+    step_ctx c = {.net = hs_nn_new(hp), .B = B, .N = B * T, .nout = hp->nout, .soft = soft};
     hs_nn_init(c.net, 1);
     int *pos = hs_alloc((size_t)T * sizeof *pos);
     for (int t = 0; t < T; t++)
@@ -105,9 +116,15 @@ static result run(const hs_nn_hparams *hp, int B, int T, int repeats, double sec
     c.target = hs_alloc(N * sizeof *c.target);
     hs_rng rng;
     hs_rng_init(&rng, 1, 0, HS_RNG_TRAIN);
+    c.p = hs_alloc(N * hp->nout * sizeof *c.p);
     for (size_t i = 0; i < N; i++) {
         c.tok[i] = (uint32_t)hs_rng_below(&rng, (uint64_t)hp->vocab);
         c.target[i] = (int)hs_rng_below(&rng, (uint64_t)hp->nout);
+        double sum = 0;
+        for (int o = 0; o < hp->nout; o++)
+            sum += c.p[i * hp->nout + o] = hs_rng_uniform(&rng);
+        for (int o = 0; o < hp->nout; o++)
+            c.p[i * hp->nout + o] /= sum;
     }
     c.logits = hs_alloc(N * hp->nout * sizeof *c.logits);
     c.probs = hs_alloc(N * hp->nout * sizeof *c.probs);
@@ -131,6 +148,7 @@ static result run(const hs_nn_hparams *hp, int B, int T, int repeats, double sec
     hs_sys_free(c.dlogits);
     hs_sys_free(c.tok);
     hs_sys_free(c.target);
+    hs_sys_free(c.p);
     hs_sys_free(pos);
     hs_nn_ws_free(c.ws);
     hs_nn_free(c.net);
@@ -139,7 +157,7 @@ static result run(const hs_nn_hparams *hp, int B, int T, int repeats, double sec
 
 int hs_cmd_bench_baselines(int argc, char **argv, hs_err *e)
 {
-    const char *models = "lstm,gru,transformer", *hidden_s = "64,256,1024", *dmodel_s = "64,256";
+    const char *models = "lstm,gru,transformer", *hidden_s = "64,256,1024", *dmodel_s = "64,256", *loss = "hard";
     int layers = 2, heads = 4, T = 60, B = 32, vocab = 64, repeats = 3, threads = 1;
     double seconds = 1;
     hs_opt opts[] = {
@@ -154,6 +172,7 @@ int hs_cmd_bench_baselines(int argc, char **argv, hs_err *e)
         {"repeats", HS_OPT_INT, &repeats, 1, 1000, 0},
         {"seconds", HS_OPT_DOUBLE, &seconds, 0, 3600, 0},
         {"threads", HS_OPT_INT, &threads, 1, 1024, 0},
+        {"loss", HS_OPT_STR, &loss, 0, 0, 0},
         {NULL, 0, NULL, 0, 0, 0},
     };
     int rc = hs_opts_parse("bench baselines", usage, opts, argc, argv, e);
@@ -175,6 +194,9 @@ int hs_cmd_bench_baselines(int argc, char **argv, hs_err *e)
     if (nk == 0)
         return hs_err_usage(e, "bench baselines", "--models: '%s' lists no model (allowed: lstm, gru, transformer)",
                             models);
+    const int kind = hs_loss_parse(loss);
+    if (kind < 0)
+        return hs_err_usage(e, "bench baselines", "--loss: '%s' is not a loss (allowed: soft, hard)", loss);
     char err[256];
     for (int i = 0; i < nk; i++)
         for (int j = 0; j < (kinds[i] == HS_NN_TRANSFORMER ? nd : nh); j++) {
@@ -189,7 +211,8 @@ int hs_cmd_bench_baselines(int argc, char **argv, hs_err *e)
             const size_t avail = hs_sys_mem_available(&src);
             if (need > (double)avail) {
                 char a[32], b[32];
-                return hs_err_usage(e, "bench baselines", "--batch/--seq/sizes: %s %s=%d needs %s, %s is available (%s)",
+                return hs_err_usage(e, "bench baselines",
+                                    "--batch/--seq/sizes: %s %s=%d needs %s, %s is available (%s)",
                              hs_nn_kind_name(kinds[i]), kinds[i] == HS_NN_TRANSFORMER ? "d_model" : "hidden",
                              kinds[i] == HS_NN_TRANSFORMER ? dmodel[j] : hidden[j],
                              hs_sys_fmt_bytes(need, a, sizeof a), hs_sys_fmt_bytes((double)avail, b, sizeof b), src);
@@ -205,7 +228,7 @@ int hs_cmd_bench_baselines(int argc, char **argv, hs_err *e)
             hs_nn_hparams hp = {.kind = kinds[i], .vocab = vocab, .nout = 2, .hidden = hidden[j],
                                 .embed = hidden[j], .d_model = dmodel[j], .layers = layers,
                                 .heads = heads, .max_t = T};
-            result r = run(&hp, B, T, repeats, seconds);
+            result r = run(&hp, B, T, repeats, seconds, kind == HS_LOSS_CE);
             /* Verification after timing: training on random targets keeps
              * the loss near ln 2; NaN or a blow-up means a broken kernel. */
             if (!isfinite(r.loss) || r.loss > 10)

@@ -127,3 +127,19 @@ double nn_check_model(nn_check_batch *c, double eps, double *min_norm)
     hs_sys_free(ana);
     return worst;
 }
+
+int nn_check_quantised(nn_check_batch *c, int bits, double (*range)(const hs_nn_hparams *hp, int i))
+{
+    hs_real *st = hs_alloc((size_t)1 << 16);
+    int ok = 1;
+    for (int b = 0; b < c->B; b++) {
+        const int n = hs_nn_boundary_state(c->net, c->ws, b, st);
+        for (int i = 0; i < n; i++) {
+            const double R = range(&c->net->hp, i), step = 2 * R / (double)((1 << bits) - 1);
+            const double lev = ((double)st[i] + R) / step;
+            ok &= fabs(lev - round(lev)) < 1e-9 && lev > -1e-9 && lev < (double)((1 << bits) - 1) + 1e-9;
+        }
+    }
+    hs_sys_free(st);
+    return ok;
+}

@@ -41,4 +41,10 @@ void nn_check_grad(nn_check_batch *c);
  * *min_norm, the smallest per-tensor gradient norm (a vacuous check has 0). */
 double nn_check_model(nn_check_batch *c, double eps, double *min_norm);
 
+/* Whether every value of the state crossing the context boundary of every
+ * sequence of c's batch (after its forward pass) is one of the 2^bits
+ * levels of [-range_i, range_i], range_i the range of value i
+ * (ranges(hp, i)). */
+int nn_check_quantised(nn_check_batch *c, int bits, double (*range)(const hs_nn_hparams *hp, int i));
+
 #endif

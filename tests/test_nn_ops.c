@@ -370,6 +370,71 @@ static void test_xent(void **state)
     hs_sys_free(ana);
 }
 
+typedef struct {
+    hs_real *logits, *probs;
+    double p[15];
+} soft_case;
+
+static double soft_f(void *ctx)
+{
+    soft_case *c = ctx;
+    return hs_nn_xent_soft_forward(c->probs, c->logits, c->p, 5, 3);
+}
+
+/* The soft loss (cross-entropy against target distributions, the exact
+ * conditionals): its value for equal logits is ln d whatever the targets,
+ * one-hot targets give the hard loss exactly, and the backward pass matches
+ * central differences within TOL (as every layer here). */
+static void test_xent_soft(void **state)
+{
+    (void)state;
+    soft_case c = {.p = {0.5, 0.25, 0.25, 1, 0, 0, 0.1, 0.8, 0.1, 0, 0.5, 0.5, 1.0 / 3, 1.0 / 3, 1.0 / 3}};
+    hs_real z[3] = {0.7, 0.7, 0.7}, pr[3];
+    assert_true(fabs(hs_nn_xent_soft_forward(pr, z, c.p, 1, 3) - log(3.0)) < 1e-15);
+    c.logits = rnd(15, 21, 2);
+    c.probs = zeros(15);
+    const double onehot[15] = {1, 0, 0, 0, 0, 1, 0, 1, 0, 0, 1, 0, 1, 0, 0};
+    const int target[5] = {0, 2, 1, 1, 0};
+    hs_real *hp = zeros(15);
+    assert_true(fabs(hs_nn_xent_soft_forward(c.probs, c.logits, onehot, 5, 3) -
+                     hs_nn_xent_forward(hp, c.logits, target, 5, 3)) < 1e-13);
+    hs_real *dl = zeros(15);
+    soft_f(&c);
+    hs_nn_xent_soft_backward(dl, c.probs, c.p, 5, 3, 1);
+    double *num = hs_alloc(15 * sizeof *num), *ana = hs_alloc(15 * sizeof *ana);
+    nn_check_numeric(soft_f, &c, c.logits, 15, EPS, num);
+    for (int i = 0; i < 15; i++)
+        ana[i] = dl[i];
+    assert_true(nn_check_relerr(ana, num, 15) < TOL);
+    hs_real *bufs[] = {c.logits, c.probs, dl, hp};
+    for (int i = 0; i < 4; i++)
+        hs_sys_free(bufs[i]);
+    hs_sys_free(num);
+    hs_sys_free(ana);
+}
+
+/* Quantisation to b bits: every output is one of the 2^b levels spread over
+ * [-R, R] (ends included), the nearest one (at most half a level step
+ * away) inside the range, the nearer end outside it. */
+static void test_quantize(void **state)
+{
+    (void)state;
+    for (int b = 1; b <= 8; b *= 2) {
+        const double R = 2, step = 2 * R / ((1 << b) - 1);
+        hs_real *x = rnd(200, 22 + (uint64_t)b, 3), *q = zeros(200);
+        memcpy(q, x, 200 * sizeof *q);
+        hs_nn_quantize(q, 200, b, (hs_real)R);
+        for (int i = 0; i < 200; i++) {
+            const double lev = (q[i] + R) / step;
+            assert_true(fabs(lev - round(lev)) < 1e-9 && lev > -1e-9 && lev < (1 << b) - 1 + 1e-9);
+            const double clipped = x[i] < -R ? -R : x[i] > R ? R : x[i];
+            assert_true(fabs(q[i] - clipped) <= step / 2 + 1e-12);
+        }
+        hs_sys_free(x);
+        hs_sys_free(q);
+    }
+}
+
 int main(void)
 {
     /* One BLAS thread: threads only slow down products this small. */
@@ -383,6 +448,8 @@ int main(void)
         cmocka_unit_test(test_attention),
         cmocka_unit_test(test_attention_is_causal),
         cmocka_unit_test(test_xent),
+        cmocka_unit_test(test_xent_soft),
+        cmocka_unit_test(test_quantize),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -182,6 +182,56 @@ static void test_gru_batch_sizes(void **state)
     check_batch_sizes(HS_NN_GRU);
 }
 
+/* The quantised state's ranges: h on [-1, 1], the LSTM's c (after h) on
+ * [-2, 2] (nn.h). */
+static double rnn_range(const hs_nn_hparams *hp, int i)
+{
+    return i < hp->hidden ? HS_NN_QUANT_H : HS_NN_QUANT_C;
+}
+
+/* With quant_bits = b the state crossing the context boundary holds b bits
+ * per unit: every value of every sequence is one of the 2^b levels (for
+ * b = 1 and 2, of 5 random sequences); a float model's state is not (the
+ * check can fail). The gradient still flows (straight-through): the
+ * recurrent weights get a nonzero gradient. */
+static void check_quantised(int kind)
+{
+    for (int bits = 1; bits <= 2; bits++) {
+        hs_nn_hparams hp = hparams(kind, SMALL_VOCAB);
+        hp.quant_bits = bits;
+        nn_check_batch c;
+        nn_check_batch_new(&c, &hp, 5, 6, pos, 3, 15);
+        nn_check_loss(&c);
+        assert_true(nn_check_quantised(&c, bits, rnn_range));
+        nn_check_grad(&c);
+        const hs_nn_tensor *whh = hs_nn_find(c.net, "w_hh");
+        assert_non_null(whh);
+        double g2 = 0;
+        for (size_t i = 0; i < whh->rows * whh->cols; i++)
+            g2 += (double)c.net->grads[whh->off + i] * c.net->grads[whh->off + i];
+        assert_true(g2 > 0);
+        nn_check_batch_free(&c);
+    }
+    const hs_nn_hparams hp = hparams(kind, SMALL_VOCAB);
+    nn_check_batch c;
+    nn_check_batch_new(&c, &hp, 5, 6, pos, 3, 15);
+    nn_check_loss(&c);
+    assert_false(nn_check_quantised(&c, 2, rnn_range));
+    nn_check_batch_free(&c);
+}
+
+static void test_lstm_quantised(void **state)
+{
+    (void)state;
+    check_quantised(HS_NN_LSTM);
+}
+
+static void test_gru_quantised(void **state)
+{
+    (void)state;
+    check_quantised(HS_NN_GRU);
+}
+
 static void check_gradient(int kind, int vocab)
 {
     const hs_nn_hparams hp = hparams(kind, vocab);
@@ -233,6 +283,8 @@ int main(void)
         cmocka_unit_test(test_gru_causal),
         cmocka_unit_test(test_lstm_batch_sizes),
         cmocka_unit_test(test_gru_batch_sizes),
+        cmocka_unit_test(test_lstm_quantised),
+        cmocka_unit_test(test_gru_quantised),
         cmocka_unit_test(test_lstm_gradient),
         cmocka_unit_test(test_gru_gradient),
         cmocka_unit_test(test_memory_and_params),

@@ -117,6 +117,41 @@ static void test_memory_and_params(void **state)
     assert_non_null(strstr(err, "--heads: 3 does not divide --d-model 64"));
 }
 
+static double kv_range(const hs_nn_hparams *hp, int i)
+{
+    (void)hp;
+    (void)i;
+    return HS_NN_QUANT_KV;
+}
+
+/* With quant_bits = b the keys and values of the context (positions before
+ * the first query, of every block) hold b bits per unit: every value of
+ * every sequence is one of the 2^b levels of [-2, 2]; a float model's are
+ * not (the check can fail); the count is 2 L d_model (ell + 1). */
+static void test_quantised(void **state)
+{
+    (void)state;
+    for (int bits = 1; bits <= 2; bits++) {
+        hs_nn_hparams hp = hparams(2);
+        hp.quant_bits = bits;
+        nn_check_batch c;
+        nn_check_batch_new(&c, &hp, 3, 6, pos, 3, 16);
+        perturb(c.net, 17);
+        nn_check_loss(&c);
+        assert_true(nn_check_quantised(&c, bits, kv_range));
+        hs_real st[256];
+        assert_int_equal(hs_nn_boundary_state(c.net, c.ws, 0, st), 2 * 2 * 8 * pos[0]);
+        nn_check_batch_free(&c);
+    }
+    const hs_nn_hparams hp = hparams(2);
+    nn_check_batch c;
+    nn_check_batch_new(&c, &hp, 3, 6, pos, 3, 16);
+    perturb(c.net, 17);
+    nn_check_loss(&c);
+    assert_false(nn_check_quantised(&c, 2, kv_range));
+    nn_check_batch_free(&c);
+}
+
 int main(void)
 {
     /* One BLAS thread: threads only slow down products this small. */
@@ -126,6 +161,7 @@ int main(void)
         cmocka_unit_test(test_causal_and_batch_independent),
         cmocka_unit_test(test_positions_matter),
         cmocka_unit_test(test_memory_and_params),
+        cmocka_unit_test(test_quantised),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
