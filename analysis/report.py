@@ -31,7 +31,7 @@ import sys
 
 import suite_csv as sc
 
-PLOTS = {"separation": ["separation.png", "separation_excess.png"],
+PLOTS = {"separation": ["separation_state.png", "separation.png", "separation_excess.png"],
          "trainability": ["trainability_variance.png", "trainability_curves.png"]}
 NOT_REACHED = "—"
 
@@ -54,6 +54,15 @@ def plot_links(out, suite):
     return "\n\n".join(f"![{os.path.splitext(p)[0]}]({p})" for p in names)
 
 
+def not_reached(note, trained):
+    """A cell where no size passed: the largest size's verdict (plateau or
+    budget) for a trained model, the dash for one that is not trained."""
+    for v in ("plateau", "budget"):
+        if trained and f": {v} at " in note:
+            return v
+    return NOT_REACHED
+
+
 def separation_section(rows):
     """(markdown section, summary table alone)."""
     summary = sc.separation_summary(rows)
@@ -72,25 +81,61 @@ def separation_section(rows):
             if m not in t["best"]:
                 cells.append("")
             elif t["best"][m] is None:
-                cells.append(NOT_REACHED)
+                cells.append(not_reached(t["note"][m], t["trained"][m]))
             else:
                 b = t["best"][m]
-                cells.append(sc.fmt_num(b["memory_bits"]) + sc.size_label(b))
+                cells.append(sc.fmt_num(b["memory_bits"]) + sc.size_label(b) +
+                             (", undetermined" if t["status"][m] == "undetermined" else ""))
         cells += [sc.fmt_num(t["lower_bound"]), sc.fmt_num(t["quantum"])]
         body.append(cells)
     table = md_table(head, body, ["l" if h == "bases" else "r" for h in head])
     eps = sorted({r["epsilon"] if r["epsilon"] is not None else sc.DEFAULT_EPSILON for r in rows})
+    state = state_table(summary, models)
     slopes = sc.separation_slopes(summary)
     slope_table = md_table(["model", "k", "points", "slope"],
                            [[m, k, len(p), sc.fmt_slope(s)] for m, k, p, s in slopes], ["l", "r", "r", "r"])
     text = (f"Smallest memory (bits) of each model whose held-out excess loss is <= epsilon "
-            f"({', '.join(f'{e:g}' for e in eps)} bits per output), seeds pooled; {NOT_REACHED}: "
-            f"the model ran but no size reached epsilon; empty: not run. corr_length = ell + 2q. "
+            f"({', '.join(f'{e:g}' for e in eps)} bits per output) with every larger size of its ladder "
+            f"reaching it too, the best seed per size; undetermined: a smaller size stopped on its training "
+            f"budget while still improving; plateau / budget: no size reached epsilon, and the largest "
+            f"plateaued / was still improving; {NOT_REACHED}: an untrained model that does not reach "
+            f"epsilon; empty: not run. corr_length = ell + 2q. "
             f"Lower bound (binom(n,k) - 1) log2 d, quantum memory n log2 d.\n\n{table}\n\n"
             f"Least-squares slopes of log memory against log correlation length over the tasks "
             f"where the model reached epsilon (n/a: fewer than 2 points); lower_bound and quantum "
-            f"are the reference lines.\n\n{slope_table}")
+            f"are the reference lines.\n\n{slope_table}{state}")
     return text, table
+
+
+def state_table(summary, models):
+    """The paper's regime: the smallest passing state dimension per (k, n)
+    beside binom(n,k) - 1, and its slopes against n; '' when no model has
+    two n at some k."""
+    points = sc.state_points(summary)
+    if not any(len(p) > 1 for (label, _), p in points.items() if label not in ("lower_bound", "quantum")):
+        return ""
+    by_kn = {(t["k"], t["n"]): t for t in summary}
+    body = []
+    for (k, n), t in sorted(by_kn.items()):
+        cells = [k, n, t["ell"], sc.fmt_num(t["lower_bound_dim"])]
+        for m in models:
+            b = t["best"].get(m)
+            if m not in t["best"]:
+                cells.append("")
+            elif b is None:
+                cells.append(not_reached(t["note"][m], t["trained"][m]))
+            else:
+                cells.append(sc.fmt_num(b["state_dim"]) + sc.size_label(b) +
+                             (", undetermined" if t["status"][m] == "undetermined" else ""))
+        body.append(cells)
+    table = md_table(["k", "n", "ell", "binom(n,k) - 1"] + models, body)
+    slopes = sc.state_slopes(points)
+    slope_table = md_table(["model", "k", "points", "slope"],
+                           [[m, k, p, sc.fmt_slope(s)] for m, k, p, s in slopes], ["l", "r", "r", "r"])
+    return ("\n\nState dimension (units crossing the context boundary, docs/spec.md#memory) of the smallest "
+            "passing size, against binom(n,k) - 1: does a model whose state dimension is below the bound "
+            f"fail, and one above it pass?\n\n{table}\n\nLeast-squares slopes of log state dimension "
+            f"against log n (lower_bound: binom(n,k) - 1; quantum: n).\n\n{slope_table}")
 
 
 def trainability_section(rows):
@@ -159,6 +204,8 @@ def main():
     ap.add_argument("-o", "--out", help="output directory (default: the first CSV's directory)")
     ap.add_argument("--models", help="the model registry, `hypersep models` (default: models.tsv beside the "
                     "first CSV)")
+    ap.add_argument("--summary-tsv", metavar="FILE",
+                    help="also write the separation summary as `hypersep suite summary` does (TSV)")
     args = ap.parse_args()
     given = [(sc.SEPARATION, args.separation), (sc.TRAINABILITY, args.trainability),
              (sc.CONTEXTUALITY, args.contextuality)]
@@ -184,6 +231,9 @@ def main():
         if links:
             doc += ["", links]
     sc.write_atomic(os.path.join(out, "results.md"), "\n".join(doc) + "\n")
+    if args.summary_tsv and args.separation:
+        sep_rows = next(rows for t, _, rows, _ in loaded if t.name == "separation")
+        sc.write_atomic(args.summary_tsv, "\n".join(sc.summary_tsv(sep_rows)) + "\n")
     if summary is not None:
         print(summary)
     print(f"{sc.PROG}: wrote results.md to {out}", file=sys.stderr)

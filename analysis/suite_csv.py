@@ -45,11 +45,12 @@ class Table:
 
 SEPARATION = Table("separation", [
     ("k", I), ("ell", I), ("n", I), ("d", I), ("bases", S), ("queries", I), ("model", S),
-    ("size", I), ("layers", I), ("steps", I), ("batch", I), ("lr", F), ("seed", I),
-    ("corr_length", I), ("params", I), ("memory_bits", F), ("excess_loss_bits", F),
-    ("cross_entropy_bits", F), ("optimum_bits", F), ("tv", F), ("eval_sequences", I),
-    ("train_seconds", F), ("eval_seconds", F), ("lower_bound_bits", F), ("quantum_bits", F),
-    ("exact_bits", F), ("epsilon", F)], 13)
+    ("size", I), ("layers", I), ("steps", I), ("batch", I), ("lr", F), ("seed", I), ("loss", S),
+    ("quant_bits", I), ("curriculum", S),
+    ("fit", S), ("corr_length", I), ("params", I), ("memory_bits", F), ("state_dim", F), ("alt_state_dim", F),
+    ("excess_loss_bits", F), ("cross_entropy_bits", F), ("optimum_bits", F), ("tv", F), ("eval_sequences", I),
+    ("train_seconds", F), ("eval_seconds", F), ("steps_used", I), ("verdict", S), ("lower_bound_bits", F),
+    ("lower_bound_dim", F), ("quantum_bits", F), ("exact_bits", F), ("epsilon", F), ("curve", S)], 16)
 
 TRAINABILITY = Table("trainability", [
     ("kind", S), ("model", S), ("k", I), ("n", I), ("ell", I), ("queries", I), ("seed", I),
@@ -216,9 +217,11 @@ def _model(m):
 
 
 def model_rank(m):
-    """Sort key: registry order, unknown names after them by name."""
+    """Sort key: registry order of the model (the first word of a column
+    label such as 'khrnn trained'), unknown names after them by name."""
     names = [d["model"] for d in _models]
-    return (names.index(m) if m in names else len(names), m)
+    base = m.split(" ")[0]
+    return (names.index(base) if base in names else len(names), m)
 
 
 def is_trained(m):
@@ -247,42 +250,123 @@ def model_order(names):
 
 # ---- separation ----
 
-def _reaches(r):
-    eps = r["epsilon"] if r["epsilon"] is not None else DEFAULT_EPSILON
-    e = r["excess_loss_bits"]
-    return e is not None and r["memory_bits"] is not None and e <= eps
+def group_decision(rows):
+    """The summary's decision for the rows of one group (one task, model,
+    fit, quantisation; sizes and seeds), as suites/sepsum.c decides it:
+    a size passes when some seed reached epsilon, else it is 'plateau' when
+    every seed plateaued (or, untrained, missed) and 'budget' otherwise; the
+    smallest passing size is the smallest from which every larger size
+    passes; 'determined' when every smaller size plateaued, 'undetermined'
+    when one stopped on its budget, 'none' when the largest does not pass.
+
+    Returns (status, best row or None, note)."""
+    sizes = {}
+    for r in rows:
+        v = r["verdict"] if r["verdict"] in ("reached", "budget") else "plateau"
+        s = sizes.setdefault(r["size"] or 0, {"dim": r["state_dim"] or 0, "rows": []})
+        s["rows"].append((v, r))
+    ladder = []
+    for size, s in sizes.items():
+        vs = [v for v, _ in s["rows"]]
+        verdict = "reached" if "reached" in vs else "budget" if "budget" in vs else "plateau"
+        pool = [r for v, r in s["rows"] if v == "reached"] if verdict == "reached" else [r for _, r in s["rows"]]
+        best = min(pool, key=lambda r: r["excess_loss_bits"])
+        ladder.append((s["dim"], size, verdict, best))
+    ladder.sort(key=lambda x: x[0])
+    first = len(ladder)
+    while first > 0 and ladder[first - 1][2] == "reached":
+        first -= 1
+    if first == len(ladder):
+        _, size, verdict, best = ladder[-1]
+        if best["fit"] != "trained":
+            return "none", None, f"not reached: {best['excess_loss_bits']:.3g} bits"
+        return "none", None, f"largest size {size:g}: {verdict} at {best['excess_loss_bits']:.3g} bits"
+    status, notes = "determined", []
+    for _, size, verdict, best in reversed(ladder[:first]):
+        if verdict == "budget":
+            status = "undetermined"
+            notes.append(f"size {size:g} below stopped on its budget at {best['excess_loss_bits']:.3g} bits")
+            break
+    for _, size, verdict, _ in ladder[:first]:
+        if verdict == "reached":
+            notes.append(f"non-monotone: size {size:g} passed, size {ladder[first - 1][1]:g} did not")
+            break
+    return status, ladder[first][3], "; ".join(notes)
+
+
+def column_label(r):
+    """The report's column of a row: the model, ' trained' for a model that
+    also predicts as it is, ' b=B' when quantised."""
+    label = r["model"]
+    if r["fit"] == "trained" and not is_trained(r["model"]):
+        label += " trained"
+    if r["quant_bits"]:
+        label += f" b={r['quant_bits']}"
+    return label
 
 
 def separation_summary(rows):
-    """Per task (k, ell, n, d, bases, queries), per model: the row with the
-    smallest memory_bits among those whose excess loss is <= epsilon (ties:
-    the smaller excess), or None when a model ran but no size reached it.
+    """Per task (k, ell, n, d, bases, queries), per column label (model, fit,
+    quantisation): the group decision over its sizes and seeds.
 
     Returns a list of task dicts sorted by task key, each with k, ell, n, d,
-    bases, queries, corr_length, lower_bound, quantum, exact and best
-    {model: row or None}. Seeds are pooled: the smallest memory that reached
-    epsilon for any seed.
+    bases, queries, corr_length, lower_bound, lower_bound_dim, quantum, exact,
+    best {label: row or None}, status {label: 'determined' | 'undetermined' |
+    'none'}, note {label: text} and trained {label: whether its rows were
+    trained}.
     """
-    tasks = {}
+    tasks, groups = {}, {}
     for r in rows:
         key = (r["k"], r["ell"], r["n"], r["d"], r["bases"] or "", r["queries"])
         t = tasks.get(key)
         if t is None:
             k, n, d = r["k"], r["n"], r["d"]
-            lb, qb = r["lower_bound_bits"], r["quantum_bits"]
+            lb, qb, lbd = r["lower_bound_bits"], r["quantum_bits"], r["lower_bound_dim"]
             if lb is None and None not in (k, n, d):
                 lb = (math.comb(n, k) - 1) * math.log2(d)
+            if lbd is None and None not in (k, n):
+                lbd = math.comb(n, k) - 1
             if qb is None and None not in (n, d):
                 qb = n * math.log2(d)
             t = tasks[key] = {"k": k, "ell": r["ell"], "n": n, "d": d, "bases": r["bases"] or "",
                               "queries": r["queries"], "corr_length": r["corr_length"],
-                              "lower_bound": lb, "quantum": qb, "exact": r["exact_bits"],
-                              "best": {}}
-        best = t["best"].setdefault(r["model"], None)
-        if _reaches(r) and (best is None or (r["memory_bits"], r["excess_loss_bits"])
-                            < (best["memory_bits"], best["excess_loss_bits"])):
-            t["best"][r["model"]] = r
+                              "lower_bound": lb, "lower_bound_dim": lbd, "quantum": qb,
+                              "exact": r["exact_bits"], "best": {}, "status": {}, "note": {},
+                              "trained": {}, "rows": {}}
+        groups.setdefault((key, column_label(r)), []).append(r)
+    for (key, label), g in groups.items():
+        status, best, note = group_decision(g)
+        t = tasks[key]
+        t["best"][label], t["status"][label], t["note"][label] = best, status, note
+        t["trained"][label] = any(r["fit"] == "trained" for r in g)
+        t["rows"][label] = g[0]
     return [tasks[k] for k in sorted(tasks, key=lambda k: tuple((x is None, x) for x in k))]
+
+
+SUMMARY_COLUMNS = ["k", "ell", "n", "corr_length", "model", "fit", "quant_bits", "min_size", "min_state_dim",
+                   "min_memory_bits", "excess_loss_bits", "status", "note", "lower_bound_dim",
+                   "lower_bound_bits", "quantum_bits", "exact_bits"]
+
+
+def summary_tsv(rows):
+    """The lines of separation_summary.tsv (header first) from the rows, as
+    `hypersep suite summary` writes them (tests/analysis.sh compares the
+    two); one line per group, by task then column order."""
+    g6 = lambda v: "" if v is None else f"{v:.6g}"
+    out = ["\t".join(SUMMARY_COLUMNS)]
+    for t in separation_summary(rows):
+        for label in model_order(t["best"]):
+            b, any_row = t["best"][label], t["rows"][label]
+            fields = [t["k"], t["ell"], t["n"], t["corr_length"], any_row["model"], any_row["fit"],
+                      any_row["quant_bits"] or 0]
+            if b is None:
+                fields += ["", "", "", ""]
+            else:
+                fields += [b["size"] or 0, g6(b["state_dim"]), g6(b["memory_bits"]), f"{b['excess_loss_bits']:.4g}"]
+            fields += [t["status"][label], t["note"][label], g6(t["lower_bound_dim"]), g6(t["lower_bound"]),
+                       g6(t["quantum"]), g6(t["exact"])]
+            out.append("\t".join(str(f) for f in fields))
+    return out
 
 
 def separation_slopes(summary):
@@ -313,6 +397,38 @@ def separation_slopes(summary):
         for k in ks:
             add(label, k, [(t["corr_length"], t[col]) for t in summary if t["k"] == k])
     return out
+
+
+def state_points(summary):
+    """The paper's regime: per (label, k), the smallest passing state
+    dimension against n, over the tasks of that k (one task per n: the last
+    one read if a grid holds several ell at one n).
+
+    Returns {(label, k): [(n, state_dim, status)]} sorted by n, with status
+    'determined' or 'undetermined' (the points), plus per k the reference
+    lines {('lower_bound', k): [(n, binom(n,k) - 1, 'determined')],
+    ('quantum', k): [(n, n, ...)]}."""
+    out = {}
+    by_kn = {}
+    for t in summary:
+        by_kn[(t["k"], t["n"])] = t
+    for (k, n), t in sorted(by_kn.items()):
+        for label, b in t["best"].items():
+            if b is not None and b["state_dim"]:
+                out.setdefault((label, k), []).append((n, b["state_dim"], t["status"][label]))
+        if t["lower_bound_dim"]:
+            out.setdefault(("lower_bound", k), []).append((n, t["lower_bound_dim"], "determined"))
+        out.setdefault(("quantum", k), []).append((n, n, "determined"))
+    return out
+
+
+def state_slopes(points):
+    """Least-squares slopes of log state_dim against log n per (label, k):
+    [(label, k, npoints, slope)], labels in registry order, the references
+    last."""
+    keys = sorted(points, key=lambda lk: (lk[0] in ("lower_bound", "quantum"), model_rank(lk[0]), lk[1]))
+    return [(label, k, len(pts), fit_slope([math.log(n) for n, _, _ in pts], [math.log(v) for _, v, _ in pts]))
+            for label, k in keys for pts in [points[(label, k)]]]
 
 
 # ---- trainability ----

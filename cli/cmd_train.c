@@ -18,7 +18,8 @@ static const char usage[] =
     "usage: hypersep train --model NAME --n N --k K --ell L [--d D] [--bases B]\n"
     "                      [--queries Q] [model hyperparameters] [--steps S] [--batch B]\n"
     "                      [--lr X] [--lr-floor F] [--warmup W] [--wd X] [--clip X]\n"
-    "                      [--loss soft|hard] [--curriculum 0|1] [--eval N] [--every E]\n"
+    "                      [--loss soft|hard] [--curriculum C] [--advance-below X]\n"
+    "                      [--target EPS] [--plateau F] [--eval N] [--every E]\n"
     "                      [--seed S] [--threads T] [--save FILE]\n"
     "Trains a model on fresh sequences of HSMT(ell, n, k; d, B, q) (update s uses\n"
     "sequences s*B .. s*B+B-1 of the task's seed) through the one training loop\n"
@@ -46,9 +47,19 @@ static const char usage[] =
     "  --wd X         AdamW weight decay (default 0)\n"
     "  --clip X       gradient-norm clipping bound, 0 for none (default 1 classical,\n"
     "                 0 quantum)\n"
-    "  --loss L       hard (sampled outcome, default) or soft (exact conditionals)\n"
-    "  --curriculum C 1: context-length curriculum ell_s = 1, 2, 4, .., ell\n"
-    "                 (default 1 quantum, 0 classical)\n"
+    "  --quant-bits B classical models: the state crossing the context boundary\n"
+    "                 rounded to B bits per unit (straight-through gradient;\n"
+    "                 default 0: float); memory_bits is then B * state_dim\n"
+    "  --loss L       soft (exact conditionals, default) or hard (sampled outcome)\n"
+    "  --curriculum C none, ell (context length ell_s = 1, 2, 4, .., ell), queries\n"
+    "                 (q_s = 1, 2, 4, .., q) or ell+queries (default ell for the\n"
+    "                 quantum models, none for the classical ones)\n"
+    "  --advance-below X  a curriculum stage ends once the running training\n"
+    "                 excess loss is <= X bits (default: at its share of steps)\n"
+    "  --target EPS   stop at the first log point with held-out excess <= EPS bits\n"
+    "                 (early stopping; also logs at 4/5 of the steps for the verdict)\n"
+    "  --plateau F    verdict: plateau when the best held-out excess improved by\n"
+    "                 less than F over the last fifth of the steps (default 0.1)\n"
     "  --eval N       held-out sequences scored (default 1000)\n"
     "  --every E      held-out log points every E updates, 0 about ten per decade\n"
     "                 (default: before and after training only)\n"
@@ -63,10 +74,10 @@ enum { MAX_FIXED = 24, MAX_HP_OPTS = 16 };
 
 int hs_cmd_train(int argc, char **argv, hs_err *e)
 {
-    const char *model = NULL, *bases = NULL, *save = NULL, *loss_name = NULL;
-    int n = 0, k = 0, d = 2, q = 0, batch = 0, threads = 1, curriculum = 0;
+    const char *model = NULL, *bases = NULL, *save = NULL, *loss_name = NULL, *curriculum = NULL;
+    int n = 0, k = 0, d = 2, q = 0, batch = 0, threads = 1;
     long ell = -1, steps = 2000, neval = 1000, warmup = 0, every = -1;
-    double lr = 0, floor = 0, wd = 0, clip = 0;
+    double lr = 0, floor = 0, wd = 0, clip = 0, target = 0, advance = 0, plateau = 0.1;
     uint64_t seed = 1;
     hs_opt opts[MAX_FIXED + MAX_HP_OPTS + 1] = {
         {"model", HS_OPT_STR, &model, 0, 0, 0},
@@ -84,7 +95,10 @@ int hs_cmd_train(int argc, char **argv, hs_err *e)
         {"wd", HS_OPT_DOUBLE, &wd, 0, 1, 0},
         {"clip", HS_OPT_DOUBLE, &clip, 0, 1e12, 0},
         {"loss", HS_OPT_STR, &loss_name, 0, 0, 0},
-        {"curriculum", HS_OPT_INT, &curriculum, 0, 1, 0},
+        {"curriculum", HS_OPT_STR, &curriculum, 0, 0, 0},
+        {"advance-below", HS_OPT_DOUBLE, &advance, 0, 100, 0},
+        {"target", HS_OPT_DOUBLE, &target, 0, 100, 0},
+        {"plateau", HS_OPT_DOUBLE, &plateau, 0, 1, 0},
         {"eval", HS_OPT_LONG, &neval, 1, 1e9, 0},
         {"every", HS_OPT_LONG, &every, 0, 1e9, 0},
         {"seed", HS_OPT_U64, &seed, 0, 1.8e19, 0},
@@ -153,21 +167,29 @@ int hs_cmd_train(int argc, char **argv, hs_err *e)
     }
     hs_models_resolve(desc, hp);
 
-    const hs_train_defaults *td = &desc->train;
-    hs_train_opts to = {.steps = steps,
-                        .batch = hs_opts_seen(opts, "batch") ? batch : td->batch,
-                        .lr = hs_opts_seen(opts, "lr") ? lr : td->lr,
-                        .warmup = hs_opts_seen(opts, "warmup") ? warmup : td->warmup,
-                        .lr_floor = hs_opts_seen(opts, "lr-floor") ? floor : td->lr_floor,
-                        .weight_decay = wd,
-                        .clip = hs_opts_seen(opts, "clip") ? clip : td->clip,
-                        .loss = td->loss,
-                        .curriculum = hs_opts_seen(opts, "curriculum") ? curriculum : td->curriculum,
-                        .eval = neval,
-                        .every = every,
-                        .progress = 1};
+    hs_train_opts to = hs_models_train_opts(desc);
+    to.steps = steps;
+    to.weight_decay = wd;
+    to.eval = neval;
+    to.every = every;
+    to.progress = 1;
+    to.target = target;
+    to.advance_below = advance;
+    if (hs_opts_seen(opts, "batch"))
+        to.batch = batch;
+    if (hs_opts_seen(opts, "lr"))
+        to.lr = lr;
+    if (hs_opts_seen(opts, "warmup"))
+        to.warmup = warmup;
+    if (hs_opts_seen(opts, "lr-floor"))
+        to.lr_floor = floor;
+    if (hs_opts_seen(opts, "clip"))
+        to.clip = clip;
     if (loss_name && (to.loss = hs_loss_parse(loss_name)) < 0)
         return hs_err_usage(e, "train", "--loss: '%s' is not a loss (allowed: soft, hard)", loss_name);
+    if (curriculum && (to.curriculum = hs_train_curriculum_parse(curriculum)) < 0)
+        return hs_err_usage(e, "train", "--curriculum: '%s' is not a curriculum (allowed: none, ell, queries, "
+                            "ell+queries)", curriculum);
     char err[512];
     if (hs_train_check(&to, err, sizeof err) != 0)
         return hs_err_usage(e, "train", "%s", err);
@@ -181,6 +203,10 @@ int hs_cmd_train(int argc, char **argv, hs_err *e)
         return hs_err_usage(e, "train", "%s", err);
     if (save && !desc->write)
         return hs_err_usage(e, "train", "--save: model %s is not saved to files (omit --save)", model);
+    for (int j = 0; save && j < desc->nhp; j++)
+        if (strcmp(desc->hp[j].name, "quant_bits") == 0 && hp[j] != 0)
+            return hs_err_usage(e, "train", "--save: quantised models are not saved (the model file holds float "
+                                "models; omit --save or --quant-bits)");
     hs_atomic *out = NULL;
     if (save && !(out = hs_atomic_open(save, err, sizeof err)))
         return hs_err_usage(e, "train", "--save: %s", err);
@@ -198,9 +224,10 @@ int hs_cmd_train(int argc, char **argv, hs_err *e)
         hs_trainable_free(&tr);
         return hs_err_set(e, HS_EXIT_FAILURE, "hypersep train: --save: %s", err);
     }
-    fprintf(stderr, "train: %s, %ld parameters, %ld steps of %d sequences of %ld tokens, %s loss%s\n", model,
-            tr.nparams, steps, to.batch, cfg.ell + 1 + 2L * cfg.q, hs_loss_name(to.loss),
-            to.curriculum ? ", curriculum" : "");
+    char curr[32];
+    hs_train_curriculum_name(to.curriculum, curr, sizeof curr);
+    fprintf(stderr, "train: %s, %ld parameters, %ld steps of %d sequences of %ld tokens, %s loss, curriculum %s\n",
+            model, tr.nparams, steps, to.batch, cfg.ell + 1 + 2L * cfg.q, hs_loss_name(to.loss), curr);
     hs_train_result res;
     if (hs_train_run(&tr, &cfg, &to, &res, err, sizeof err) != 0) {
         hs_atomic_abort(out);
@@ -215,8 +242,12 @@ int hs_cmd_train(int argc, char **argv, hs_err *e)
 
     for (int j = 0; j < desc->nhp; j++)
         printf("%s=%.0f\n", desc->hp[j].name, hp[j]);
-    printf("steps=%ld\nbatch=%d\nlr=%.6g\nloss=%s\ncurriculum=%d\nseed=%llu\n", steps, to.batch, to.lr,
-           hs_loss_name(to.loss), to.curriculum, (unsigned long long)seed);
+    printf("steps=%ld\nbatch=%d\nlr=%.6g\nloss=%s\ncurriculum=%s\nseed=%llu\n", steps, to.batch, to.lr,
+           hs_loss_name(to.loss), curr, (unsigned long long)seed);
+    printf("steps_used=%ld\n", res.steps_used);
+    if (target > 0)
+        printf("verdict=%s\n",
+               hs_verdict_name(hs_train_verdict(res.curve, res.npoints, steps, target, plateau)));
     printf("train_seconds=%.3f\ntokens_per_s=%.1f\n", res.seconds, res.tokens_per_s);
     printf("train_loss_bits=%.12g\ntrain_excess_loss_bits=%.12g\n", res.train_loss_bits, res.train_excess_bits);
     printf("model=%s\n", model);

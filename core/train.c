@@ -20,12 +20,39 @@ double hs_train_lr(double lr, long s, long S, long W, double floor)
 
 long hs_train_warmup(long S) { return S / 10 < 100 ? S / 10 : 100; }
 
+int hs_train_curriculum_parse(const char *name)
+{
+    static const struct {
+        const char *name;
+        int flags;
+    } names[] = {{"none", 0},
+                 {"ell", HS_CURRICULUM_ELL},
+                 {"queries", HS_CURRICULUM_QUERIES},
+                 {"ell+queries", HS_CURRICULUM_ELL | HS_CURRICULUM_QUERIES},
+                 {"ell,queries", HS_CURRICULUM_ELL | HS_CURRICULUM_QUERIES}};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (strcmp(name, names[i].name) == 0)
+            return names[i].flags;
+    return -1;
+}
+
+void hs_train_curriculum_name(int flags, char *buf, size_t len)
+{
+    snprintf(buf, len, "%s", flags == (HS_CURRICULUM_ELL | HS_CURRICULUM_QUERIES) ? "ell+queries"
+                             : flags == HS_CURRICULUM_ELL                            ? "ell"
+                             : flags == HS_CURRICULUM_QUERIES                        ? "queries"
+                                                                                      : "none");
+}
+
 int hs_train_check(const hs_train_opts *o, char *err, size_t errlen)
 {
     const char *bad = o->steps < 0 ? "steps" : o->batch < 1 ? "batch" : !(o->lr > 0) ? "lr"
-                      : o->warmup < HS_TRAIN_WARMUP_AUTO ? "warmup" : !(o->lr_floor > 0 && o->lr_floor <= 1) ? "lr-floor"
+                      : o->warmup < HS_TRAIN_WARMUP_AUTO ? "warmup"
+                      : !(o->lr_floor > 0 && o->lr_floor <= 1) ? "lr-floor"
                       : !(o->weight_decay >= 0) ? "wd" : o->eval < 1 ? "eval" : o->every < -1 ? "every"
-                      : o->loss != HS_LOSS_CE && o->loss != HS_LOSS_NLL ? "loss" : NULL;
+                      : o->loss != HS_LOSS_CE && o->loss != HS_LOSS_NLL ? "loss"
+                      : o->curriculum & ~(HS_CURRICULUM_ELL | HS_CURRICULUM_QUERIES) ? "curriculum"
+                      : !(o->target >= 0) ? "target" : !(o->advance_below >= 0) ? "advance-below" : NULL;
     if (bad) {
         snprintf(err, errlen,
                  "--%s: invalid training option (steps=%ld batch=%d lr=%g warmup=%ld lr-floor=%g wd=%g eval=%ld; "
@@ -138,24 +165,25 @@ static int log_spaced(long s)
     return 0;
 }
 
-/* The curriculum's stages: ell_s = min(2^s, ell) for s < returned count (1
- * stage of ell itself when off or ell <= 1). */
-static int stages(const hs_hsmt *cfg, int curriculum, long *ell_s)
+/* The curriculum's stages: ell_s[i], q_s[i] for i < the returned count (one
+ * stage of the task itself when off, or when nothing is to be shortened). */
+static int stages(const hs_hsmt *cfg, int curriculum, long *ell_s, int *q_s)
 {
-    if (!curriculum || cfg->ell <= 1) {
-        ell_s[0] = cfg->ell;
-        return 1;
-    }
+    const int by_ell = (curriculum & HS_CURRICULUM_ELL) && cfg->ell > 1;
+    const int by_q = (curriculum & HS_CURRICULUM_QUERIES) && cfg->q > 1;
     int S = 0;
     for (long e = 1;; e *= 2) {
-        ell_s[S++] = e < cfg->ell ? e : cfg->ell;
-        if (e >= cfg->ell)
+        ell_s[S] = by_ell && e < cfg->ell ? e : cfg->ell;
+        q_s[S] = by_q && e < cfg->q ? (int)e : cfg->q;
+        S++;
+        if (ell_s[S - 1] == cfg->ell && q_s[S - 1] == cfg->q)
             return S;
     }
 }
 
-/* First update of stage i of S over `steps`: the S - 1 shorter stages share
- * the first half equally, the last stage has the second half. */
+/* Latest first update of stage i of S over `steps`: the S - 1 shorter
+ * stages share the first half equally, the last stage has the second half
+ * (it starts earlier when a stage before it ends early). */
 static long stage_begin(int i, int S, long steps)
 {
     if (i >= S)
@@ -168,6 +196,10 @@ static long stage_begin(int i, int S, long steps)
 /* Training sequences are drawn this many at a time (whole updates, within
  * one stage), so drawing costs one parallel region per block. */
 #define DRAW_BLOCK 1024
+/* A stage may end early after this many updates, when the running training
+ * excess (an exponential average with this time constant, in updates) is
+ * at or below advance_below. */
+#define ADVANCE_WINDOW 50
 
 /* Everything of one run that the update and log steps share. */
 typedef struct {
@@ -178,6 +210,7 @@ typedef struct {
     hs_score last;     /* held-out scores at the last log point */
     hs_score win;      /* training batches since the last progress line */
     double t0, last_line, seconds, tokens;
+    hs_train_result *res;
 } run_state;
 
 static int log_point(run_state *st, long s, char *err, size_t errlen)
@@ -186,6 +219,9 @@ static int log_point(run_state *st, long s, char *err, size_t errlen)
     if (score_seqs(st->tr, st->cfg, st->held, st->o->eval, &st->last, err, errlen) != 0)
         return -1;
     const double ex = st->last.kl / (double)st->last.outputs, ce = st->last.ce / (double)st->last.outputs;
+    hs_train_result *res = st->res;
+    const int i = res->npoints < HS_TRAIN_MAX_POINTS ? res->npoints++ : HS_TRAIN_MAX_POINTS - 1;
+    res->curve[i] = (hs_train_point){s, ex, ce};
     if (st->o->log)
         st->o->log(st->o->log_ctx, s, ex, ce);
     if (st->o->progress)
@@ -194,17 +230,25 @@ static int log_point(run_state *st, long s, char *err, size_t errlen)
     return 0;
 }
 
-static void progress(run_state *st, long done)
+static void progress(run_state *st, long done, long total)
 {
     const double now = hs_sys_now();
-    if (!st->o->progress || (now - st->last_line < 1.0 && done < st->o->steps) || st->win.outputs == 0)
+    if (!st->o->progress || (now - st->last_line < 1.0 && done < total) || st->win.outputs == 0)
         return;
     const double rate = st->seconds > 0 ? st->tokens / st->seconds : 0;
-    const double eta = st->seconds / (double)done * (double)(st->o->steps - done);
-    fprintf(stderr, "train: step %ld/%ld loss %.4f bits excess %.4f bits %.0f tok/s ETA %.0f s\n", done,
-            st->o->steps, st->win.nll / (double)st->win.outputs, st->win.kl / (double)st->win.outputs, rate, eta);
+    const double eta = st->seconds / (double)done * (double)(total - done);
+    fprintf(stderr, "train: step %ld/%ld loss %.4f bits excess %.4f bits %.0f tok/s ETA %.0f s\n", done, total,
+            st->win.nll / (double)st->win.outputs, st->win.kl / (double)st->win.outputs, rate, eta);
     memset(&st->win, 0, sizeof st->win);
     st->last_line = now;
+}
+
+/* Whether updates done = s is a log point of o (besides 0 and the end). */
+static int log_due(const hs_train_opts *o, long s)
+{
+    if (o->target > 0 && s == (long)(0.8 * (double)o->steps))
+        return 1; /* the verdict's reference point */
+    return o->every > 0 ? s % o->every == 0 : o->every == 0 ? log_spaced(s) : s == 0;
 }
 
 int hs_train_run(hs_trainable *tr, const hs_hsmt *cfg, const hs_train_opts *o, hs_train_result *res,
@@ -220,10 +264,15 @@ int hs_train_run(hs_trainable *tr, const hs_hsmt *cfg, const hs_train_opts *o, h
     hs_adamw opt;
     hs_adamw_init(&opt, (size_t)P, o->weight_decay, o->clip);
     long ell_s[64];
-    const int S = stages(cfg, o->curriculum, ell_s);
+    int q_s[64];
+    const int S = stages(cfg, o->curriculum, ell_s, q_s);
     const long per_block = B >= DRAW_BLOCK ? 1 : DRAW_BLOCK / B;
     hs_seq *block = hs_calloc((size_t)per_block * (size_t)B, sizeof *block);
-    run_state st = {.tr = tr, .cfg = cfg, .o = o, .held = hs_calloc((size_t)o->eval, sizeof *st.held)};
+    hs_train_result local;
+    if (!res)
+        res = &local;
+    memset(res, 0, sizeof *res);
+    run_state st = {.tr = tr, .cfg = cfg, .o = o, .held = hs_calloc((size_t)o->eval, sizeof *st.held), .res = res};
     gen_pool pool;
     pool_open(&pool, cfg);
     draw(&pool, HS_EVAL_FIRST, o->eval, st.held);
@@ -231,28 +280,38 @@ int hs_train_run(hs_trainable *tr, const hs_hsmt *cfg, const hs_train_opts *o, h
     hs_score tail = {0};
     const long tail_from = o->steps - (o->steps / 10 > 0 ? o->steps / 10 : 1);
     int rc = 0, stage = -1;
-    long stage0 = 0, stage1 = 0, blk0 = 0, blk1 = 0, W = 0;
+    long stage0 = 0, stage1 = 0, blk0 = 0, blk1 = 0, W = 0, s;
+    double running = INFINITY; /* exponential average of the training batches' excess, bits */
     hs_hsmt cs = *cfg;
     st.t0 = st.last_line = hs_sys_now();
-    for (long s = 0;; s++) {
+    for (s = 0;; s++) {
         /* s updates done: log, then stop or take update s. */
         const int last = s == o->steps;
-        if (last || (o->every > 0 ? s % o->every == 0 : o->every == 0 ? log_spaced(s) : s == 0))
+        if (last || log_due(o, s)) {
             if ((rc = log_point(&st, s, err, errlen)) != 0)
                 break;
+            if (o->target > 0 && res->curve[res->npoints - 1].excess_bits <= o->target)
+                break;
+        }
         if (last)
             break;
         const double t1 = hs_sys_now();
-        while (s >= stage1) {
+        /* Next stage: at its latest start, or early once the running
+         * training excess is low enough. */
+        const int advance = stage >= 0 && stage < S - 1 && o->advance_below > 0 && s - stage0 >= ADVANCE_WINDOW &&
+                            running <= o->advance_below;
+        if (s >= stage1 || advance) {
             stage++;
-            stage0 = stage_begin(stage, S, o->steps);
+            stage0 = s;
             stage1 = stage_begin(stage + 1, S, o->steps);
             W = o->warmup == HS_TRAIN_WARMUP_AUTO ? hs_train_warmup(stage1 - stage0) : o->warmup;
             cs = *cfg;
             cs.ell = ell_s[stage];
+            cs.q = q_s[stage];
             pool_close(&pool);
             pool_open(&pool, &cs);
             blk0 = blk1 = s;
+            running = INFINITY;
         }
         if (s >= blk1) {
             blk0 = s;
@@ -264,27 +323,30 @@ int hs_train_run(hs_trainable *tr, const hs_hsmt *cfg, const hs_train_opts *o, h
         /* An infinite loss (a fed-back outcome of model probability 0) has
          * no gradient to follow: the update is skipped. */
         if (isfinite(loss)) {
-            const double peak = S > 1 ? o->lr / sqrt((double)ell_s[stage]) : o->lr;
+            const double peak = S > 1 && o->stage_lr_sqrt ? o->lr / sqrt((double)ell_s[stage]) : o->lr;
             hs_adamw_step(&opt, x, g, hs_train_lr(peak, s - stage0, stage1 - stage0, W, o->lr_floor));
             tr->set(tr->ctx, x);
             hs_score cur = {0};
-            add_scores(batch, B, cfg->q, d, r, &cur);
+            add_scores(batch, B, cs.q, d, r, &cur);
             hs_score_merge(&st.win, &cur);
             if (s >= tail_from)
                 hs_score_merge(&tail, &cur);
+            const double ex = cur.kl / (double)cur.outputs;
+            running = isfinite(running) ? running + (ex - running) / ADVANCE_WINDOW : ex;
         }
         st.seconds += hs_sys_now() - t1;
         st.tokens += (double)B * (double)(cs.ell + 1 + 2L * cs.q);
-        progress(&st, s + 1);
+        progress(&st, s + 1, o->steps);
     }
-    if (rc == 0 && res) {
-        *res = (hs_train_result){.held = st.last,
-                                 .excess_bits = st.last.kl / (double)st.last.outputs,
-                                 .loss_bits = st.last.ce / (double)st.last.outputs,
-                                 .train_loss_bits = tail.outputs ? tail.nll / (double)tail.outputs : NAN,
-                                 .train_excess_bits = tail.outputs ? tail.kl / (double)tail.outputs : NAN,
-                                 .seconds = st.seconds,
-                                 .tokens_per_s = st.seconds > 0 ? st.tokens / st.seconds : 0};
+    if (rc == 0) {
+        res->held = st.last;
+        res->excess_bits = st.last.kl / (double)st.last.outputs;
+        res->loss_bits = st.last.ce / (double)st.last.outputs;
+        res->train_loss_bits = tail.outputs ? tail.nll / (double)tail.outputs : NAN;
+        res->train_excess_bits = tail.outputs ? tail.kl / (double)tail.outputs : NAN;
+        res->seconds = st.seconds;
+        res->tokens_per_s = st.seconds > 0 ? st.tokens / st.seconds : 0;
+        res->steps_used = s;
     }
     free_seqs(block, per_block * B);
     free_seqs(st.held, o->eval);
@@ -294,4 +356,22 @@ int hs_train_run(hs_trainable *tr, const hs_hsmt *cfg, const hs_train_opts *o, h
     hs_sys_free(g);
     hs_sys_free(r);
     return rc;
+}
+
+int hs_train_verdict(const hs_train_point *curve, int npoints, long steps, double target, double f)
+{
+    double best80 = INFINITY, best = INFINITY;
+    for (int i = 0; i < npoints; i++) {
+        if (curve[i].excess_bits <= target)
+            return HS_VERDICT_REACHED;
+        if (curve[i].step <= (long)(0.8 * (double)steps))
+            best80 = fmin(best80, curve[i].excess_bits);
+        best = fmin(best, curve[i].excess_bits);
+    }
+    return best > best80 * (1 - f) ? HS_VERDICT_PLATEAU : HS_VERDICT_BUDGET;
+}
+
+const char *hs_verdict_name(int v)
+{
+    return v == HS_VERDICT_REACHED ? "reached" : v == HS_VERDICT_PLATEAU ? "plateau" : "budget";
 }

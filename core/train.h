@@ -13,17 +13,24 @@
  * linearly over `warmup` updates, then decays by a half cosine from its peak
  * to peak * lr_floor at its last update (hs_train_lr).
  *
- * Curriculum (optional): stages on HSMT(ell_s), ell_s = min(2^s, ell) for
- * s = 0, 1, ..: the exact k-HRNN parameters are the same for every ell_s,
- * and short contexts give a wide basin first (the write angles multiply
- * hyperedge counts up to ell, so the basin narrows like 1/sqrt(ell)). The
+ * Curriculum (optional): stages on HSMT(ell_s; q_s) with ell_s = min(2^s, ell)
+ * (context length, HS_CURRICULUM_ELL) and/or q_s = min(2^s, q) (queries,
+ * HS_CURRICULUM_QUERIES), s = 0, 1, ..: the exact k-HRNN parameters are
+ * the same for every ell_s, and short contexts give a wide basin first (the
+ * write angles multiply hyperedge counts up to ell, so the basin narrows
+ * like 1/sqrt(ell)); few queries teach the readout before its updates. The
  * shorter stages share the first half of the updates equally, the last
- * stage (the task's ell) has the second half; each stage restarts the
- * schedule at lr / sqrt(ell_s). AdamW's moments carry over.
+ * stage (the task itself) has the rest; a stage may end early, once the
+ * running training excess loss is <= advance_below. Each stage restarts the
+ * schedule, at lr / sqrt(ell_s) with stage_lr_sqrt. AdamW's moments carry
+ * over.
  *
  * Log points: held-out scores (excess loss and cross-entropy against the
  * exact conditionals, hs_score) before the first update, at the log points
- * (`every`), and after the last update (the result). Their time is not
+ * (`every`) and after the last update; with a target, also at 4/5 of the
+ * updates (the verdict's reference point), and training stops at the first
+ * log point whose held-out excess loss is <= target (early stopping). Their
+ * time is not
  * counted in the training seconds. */
 #ifndef HS_TRAIN_H
 #define HS_TRAIN_H
@@ -75,7 +82,10 @@ typedef struct {
     double weight_decay; /* AdamW decoupled decay, >= 0 */
     double clip;         /* global gradient-norm bound; <= 0: none */
     int loss;            /* HS_LOSS_CE (soft) or HS_LOSS_NLL (hard) */
-    int curriculum;      /* 1: the context-length curriculum */
+    int curriculum;      /* HS_CURRICULUM_* flags, 0: none */
+    int stage_lr_sqrt;   /* curriculum stages peak at lr / sqrt(ell_s) (else lr) */
+    double advance_below;/* > 0: a stage ends once the running training excess (bits) is <= this */
+    double target;       /* > 0: stop at the first log point with held-out excess (bits) <= target */
     long eval;           /* held-out sequences per log point, >= 1 */
     long every;          /* log points: > 0 every `every` updates; 0 about 10 per decade; -1 none
                             (only before and after training) */
@@ -85,6 +95,19 @@ typedef struct {
 } hs_train_opts;
 
 #define HS_TRAIN_WARMUP_AUTO (-1)
+enum { HS_CURRICULUM_ELL = 1, HS_CURRICULUM_QUERIES = 2 };
+/* "none", "ell", "queries", "ell+queries" (also "ell,queries") and back;
+ * parse returns -1 for other names. */
+int hs_train_curriculum_parse(const char *name);
+void hs_train_curriculum_name(int flags, char *buf, size_t len);
+/* Log points kept in a result (the curve); later ones overwrite the last. */
+#define HS_TRAIN_MAX_POINTS 128
+
+/* One log point: updates done, held-out excess loss and cross-entropy. */
+typedef struct {
+    long step;
+    double excess_bits, loss_bits;
+} hs_train_point;
 
 typedef struct {
     hs_score held;            /* held-out scores after the last update */
@@ -94,7 +117,22 @@ typedef struct {
     double train_excess_bits; /* the same batches' excess loss against the exact conditionals */
     double seconds;           /* wall time of the updates */
     double tokens_per_s;      /* training tokens (forward + backward + update) per second */
+    long steps_used;          /* updates taken: < steps when stopped early */
+    int npoints;
+    hs_train_point curve[HS_TRAIN_MAX_POINTS]; /* the log points, in order */
 } hs_train_result;
+
+/* The verdict of a run (docs/spec.md#training):
+ *   REACHED  some log point has held-out excess <= target;
+ *   PLATEAU  not reached, and the best held-out excess improved by less than
+ *            the fraction f over the last fifth of the updates (best up to
+ *            4/5 of them against best up to the end): more of this budget
+ *            would not help;
+ *   BUDGET   not reached and still improving: the run says nothing about
+ *            whether the model can reach the target. */
+enum { HS_VERDICT_REACHED, HS_VERDICT_PLATEAU, HS_VERDICT_BUDGET };
+int hs_train_verdict(const hs_train_point *curve, int npoints, long steps, double target, double f);
+const char *hs_verdict_name(int v);
 
 /* Step size at update s (0-based) of a stage of S updates with W warm-up
  * updates: lr (s + 1) / W while s < W, then

@@ -262,8 +262,9 @@ static int tableau_open(const hs_hsmt *t, const double *hp, const hs_model_src *
 /* ---- trained classical models ---- */
 
 /* The network hyperparameters of values hp for task t. Recurrent models:
- * hp = {hidden, embed (0: = hidden)}; the Transformer: {d_model, layers,
- * heads}. max_t is the task's sequence length. */
+ * hp = {hidden, embed (0: = hidden), quant_bits}; the Transformer:
+ * {d_model, layers, heads, quant_bits}. max_t is the task's sequence
+ * length. */
 static hs_nn_hparams nn_hparams(int kind, const hs_hsmt *t, const double *hp)
 {
     const double T = tokens(t);
@@ -274,9 +275,11 @@ static hs_nn_hparams nn_hparams(int kind, const hs_hsmt *t, const double *hp)
         h.d_model = (int)hp[0];
         h.layers = (int)hp[1];
         h.heads = (int)hp[2];
+        h.quant_bits = (int)hp[3];
     } else {
         h.hidden = (int)hp[0];
         h.embed = hp[1] > 0 ? (int)hp[1] : h.hidden;
+        h.quant_bits = (int)hp[2];
     }
     return h;
 }
@@ -286,7 +289,7 @@ static int nn_check(int kind, const hs_hsmt *t, const double *hp, int batch, int
     const hs_nn_hparams h = nn_hparams(kind, t, hp);
     const int f = hs_nn_hparams_bad(&h);
     *bad = f == HS_NN_F_HIDDEN || f == HS_NN_F_DMODEL ? 0 : f == HS_NN_F_EMBED || f == HS_NN_F_LAYERS ? 1
-           : f == HS_NN_F_HEADS ? 2 : -1;
+           : f == HS_NN_F_HEADS ? 2 : f == HS_NN_F_QUANT ? (kind == HS_NN_TRANSFORMER ? 3 : 2) : -1;
     if (hs_nn_hparams_check(&h, err, errlen) != 0)
         return -1;
     /* Training: parameters, gradients, optimiser state and a batch's
@@ -310,7 +313,20 @@ static int nn_check(int kind, const hs_hsmt *t, const double *hp, int batch, int
 static double nn_state(int kind, const hs_hsmt *t, const double *hp)
 {
     const hs_nn_hparams h = nn_hparams(kind, t, hp);
-    return hs_nn_memory_bits(&h, t->ell) / 32;
+    return hs_nn_state_dim(&h, t->ell);
+}
+
+static double nn_bits(int kind, const hs_hsmt *t, const double *hp)
+{
+    const hs_nn_hparams h = nn_hparams(kind, t, hp);
+    return hs_nn_memory_bits(&h, t->ell);
+}
+
+/* The Transformer's width over its layers, L d_model. */
+static double transformer_width(const hs_hsmt *t, const double *hp)
+{
+    (void)t;
+    return hp[0] * hp[1];
 }
 
 static double nn_nparams(int kind, const hs_hsmt *t, const double *hp)
@@ -345,7 +361,7 @@ static int nn_trainable(int kind, const hs_hsmt *t, const double *hp, uint64_t s
         return nn_check(KIND, t, hp, batch, bad, err, errlen);                                                \
     }                                                                                                         \
     static double pre##_state(const hs_hsmt *t, const double *hp) { return nn_state(KIND, t, hp); }           \
-    static double pre##_bits(const hs_hsmt *t, const double *hp) { return 32 * nn_state(KIND, t, hp); }       \
+    static double pre##_bits(const hs_hsmt *t, const double *hp) { return nn_bits(KIND, t, hp); }             \
     static double pre##_nparams(const hs_hsmt *t, const double *hp) { return nn_nparams(KIND, t, hp); }       \
     static double pre##_cost(const hs_hsmt *t, const double *hp) { return 3 * tokens(t) * nn_nparams(KIND, t, hp); } \
     static int pre##_open(const hs_hsmt *t, const double *hp, const hs_model_src *src, hs_model *m, char *err, \
@@ -371,33 +387,39 @@ static int nn_write(const hs_trainable *tr, const hs_hsmt *t, uint64_t steps, FI
     return hs_nnfile_write(f, hs_nntrain_net(tr), t, steps);
 }
 
+#define QUANT_HP                                                                                              \
+    {"quant_bits", "b", 0, HS_NN_QUANT_MAX, 0, -1, 1, NULL,                                                  \
+     "bits per state unit at the context boundary, straight-through (0: float, 32 bits)"}
 #define RNN_HP(ladder)                                                                                       \
-    {{"hidden", "h", 1, 65536, 64, -1, ladder, "hidden size h"},                                             \
-     {"embed", "embed", 1, 65536, 0, 0, NULL, "token embedding width (default: = hidden)"}}
+    {{"hidden", "h", 1, 65536, 64, -1, 0, ladder, "hidden size h"},                                          \
+     {"embed", "embed", 1, 65536, 0, 0, 0, NULL, "token embedding width (default: = hidden)"}, QUANT_HP}
 #define RNN_TRAIN {.lr = 0.01, .lr_floor = 0.1, .clip = 1, .warmup = HS_TRAIN_WARMUP_AUTO, .batch = 32, \
-                   .curriculum = 0, .loss = HS_LOSS_NLL}
+                   .curriculum = 0, .loss = HS_LOSS_CE}
 
 static const hs_model_desc models[] = {
-    {.name = "lstm", .cls = HS_MC_TRAINED, .help = "LSTM", .color = "#1f77b4", .memory = "2 h x 32",
-     .state = "2 h", .nhp = 2, .hp = RNN_HP("4,8,16,32,64"), .size_hp = 0, .trainable_model = 1,
+    {.name = "lstm", .cls = HS_MC_TRAINED, .help = "LSTM", .color = "#1f77b4", .memory = "2 h x 32 (x b quantised)",
+     .state = "2 h", .nhp = 3, .hp = RNN_HP("4,8,16,32,64"), .size_hp = 0, .trainable_model = 1,
      .train = RNN_TRAIN, .check = lstm_check, .memory_bits = lstm_bits, .state_dim = lstm_state,
      .nparams = lstm_nparams, .cost = lstm_cost, .open = lstm_open, .trainable = lstm_trainable,
      .file_bytes = nn_file_bytes, .write = nn_write},
-    {.name = "gru", .cls = HS_MC_TRAINED, .help = "GRU", .color = "#ff7f0e", .memory = "h x 32", .state = "h",
-     .nhp = 2, .hp = RNN_HP("4,8,16,32,64"), .size_hp = 0, .trainable_model = 1, .train = RNN_TRAIN,
+    {.name = "gru", .cls = HS_MC_TRAINED, .help = "GRU", .color = "#ff7f0e", .memory = "h x 32 (x b quantised)",
+     .state = "h",
+     .nhp = 3, .hp = RNN_HP("4,8,16,32,64"), .size_hp = 0, .trainable_model = 1, .train = RNN_TRAIN,
      .check = gru_check, .memory_bits = gru_bits, .state_dim = gru_state, .nparams = gru_nparams,
      .cost = gru_cost, .open = gru_open, .trainable = gru_trainable,
      .file_bytes = nn_file_bytes, .write = nn_write},
     {.name = "transformer", .cls = HS_MC_TRAINED, .help = "decoder-only Transformer, learned positions",
-     .color = "#2ca02c", .memory = "2 L d_model (ell + 1) x 32 (KV cache)", .state = "2 L d_model (ell + 1)",
-     .nhp = 3,
-     .hp = {{"d_model", "d_model", 1, 65536, 64, -1, "8,16,32", "width d_model"},
-            {"layers", "L", 1, 256, 2, -1, NULL, "blocks L"},
-            {"heads", "heads", 1, 65536, 4, -1, NULL, "attention heads, dividing d_model"}},
+     .color = "#2ca02c", .memory = "2 L d_model (ell + 1) x 32 (x b quantised; KV cache)",
+     .state = "2 L d_model (ell + 1); alt L d_model",
+     .nhp = 4,
+     .hp = {{"d_model", "d_model", 1, 65536, 64, -1, 0, "8,16,32", "width d_model"},
+            {"layers", "L", 1, 256, 2, -1, 0, NULL, "blocks L"},
+            {"heads", "heads", 1, 65536, 4, -1, 0, NULL, "attention heads, dividing d_model"}, QUANT_HP},
      .size_hp = 0, .trainable_model = 1,
      .train = {.lr = 0.001, .lr_floor = 0.1, .clip = 1, .warmup = HS_TRAIN_WARMUP_AUTO, .batch = 32,
-               .curriculum = 0, .loss = HS_LOSS_NLL},
+               .curriculum = 0, .loss = HS_LOSS_CE},
      .check = transformer_check, .memory_bits = transformer_bits, .state_dim = transformer_state,
+     .alt_state_dim = transformer_width,
      .nparams = transformer_nparams, .cost = transformer_cost, .open = transformer_open,
      .trainable = transformer_trainable, .file_bytes = nn_file_bytes, .write = nn_write},
     {.name = "exact", .cls = HS_MC_ANALYTIC, .help = "brute force over d^n amplitudes: the classical upper bound",
@@ -416,14 +438,14 @@ static const hs_model_desc models[] = {
      .color = "#9467bd", .memory = "n log2 d (qubits)", .state = "n sites", .size_hp = -1, .fixed = 1,
      .trainable_model = 1,
      .train = {.lr = 0.05, .lr_floor = 0.01, .clip = 0, .warmup = 0, .batch = 16, .curriculum = 1,
-               .loss = HS_LOSS_NLL},
+               .loss = HS_LOSS_NLL, .stage_lr_sqrt = 1},
      .check = khrnn_check, .memory_bits = qubits_bits, .state_dim = sites, .nparams = khrnn_nparams,
      .cost = khrnn_cost, .open = khrnn_open, .trainable = khrnn_trainable},
     {.name = "ansatz", .cls = HS_MC_QUANTUM, .help = "generic layered ansatz (Ry/Rz + CZ ladder write cells)",
      .color = "#7f7f7f", .memory = "n log2 d (qubits)", .state = "n sites", .size_hp = -1, .fixed = 0,
      .trainable_model = 1,
      .train = {.lr = 0.05, .lr_floor = 0.01, .clip = 0, .warmup = 0, .batch = 16, .curriculum = 1,
-               .loss = HS_LOSS_NLL},
+               .loss = HS_LOSS_NLL, .stage_lr_sqrt = 1},
      .check = ansatz_check, .memory_bits = qubits_bits, .state_dim = sites, .nparams = ansatz_nparams,
      .cost = ansatz_cost, .open = ansatz_open, .trainable = ansatz_trainable},
 };
@@ -463,6 +485,14 @@ void hs_models_resolve(const hs_model_desc *m, double *hp)
     for (int i = 0; i < m->nhp; i++)
         if (hp[i] == 0 && m->hp[i].same_as >= 0)
             hp[i] = hp[m->hp[i].same_as];
+}
+
+hs_train_opts hs_models_train_opts(const hs_model_desc *m)
+{
+    const hs_train_defaults *d = &m->train;
+    return (hs_train_opts){.batch = d->batch, .lr = d->lr, .warmup = d->warmup, .lr_floor = d->lr_floor,
+                           .clip = d->clip, .loss = d->loss, .curriculum = d->curriculum,
+                           .stage_lr_sqrt = d->stage_lr_sqrt, .eval = 1, .every = -1};
 }
 
 void hs_models_size_label(const hs_model_desc *m, const double *hp, char *buf, size_t len)

@@ -31,6 +31,8 @@ typedef struct {
     const char *label;    /* short, for size labels ("h", "d_model") */
     double min, max, def;
     int same_as;          /* def = 0: the value of hyperparameter same_as (hs_models_resolve); else -1 */
+    int shared;           /* 1: one option of every model that has it (the separation suite's
+                             config key is NAME, a list, not MODEL_NAME) */
     const char *ladder;   /* the separation suite's default list when this is the size; else NULL */
     const char *help;
 } hs_hparam;
@@ -46,7 +48,7 @@ typedef struct {
 typedef struct {
     double lr, lr_floor, clip;
     long warmup; /* HS_TRAIN_WARMUP_AUTO or updates */
-    int batch, curriculum, loss;
+    int batch, curriculum, loss, stage_lr_sqrt;
 } hs_train_defaults;
 
 typedef struct hs_model_desc {
@@ -70,6 +72,10 @@ typedef struct hs_model_desc {
     int (*check)(const hs_hsmt *t, const double *hp, int batch, int *bad, char *err, size_t errlen);
     double (*memory_bits)(const hs_hsmt *t, const double *hp);
     double (*state_dim)(const hs_hsmt *t, const double *hp);
+    /* A second count of the state where one reading is not the only one
+     * (the Transformer: L d_model, its width per layer, beside the key/value
+     * cache); NULL otherwise. */
+    double (*alt_state_dim)(const hs_hsmt *t, const double *hp);
     double (*nparams)(const hs_hsmt *t, const double *hp);
     /* Relative work of one sequence of t: a training step's share (trained
      * models) or its scoring (the others). Only ratios matter. */
@@ -106,6 +112,10 @@ void hs_models_resolve(const hs_model_desc *m, double *hp);
 void hs_models_size_label(const hs_model_desc *m, const double *hp, char *buf, size_t len);
 /* The command-line option of hyperparameter i: "--d-model". */
 void hs_models_option(const hs_hparam *h, char *buf, size_t len);
+
+/* The training options of m's defaults (lr, schedule, clipping, loss,
+ * curriculum, batch); the caller sets steps, eval and the log points. */
+hs_train_opts hs_models_train_opts(const hs_model_desc *m);
 
 /* `hypersep models`: one TSV row per model (docs/formats.md#models). */
 void hs_models_print(FILE *out);

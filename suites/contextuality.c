@@ -47,7 +47,9 @@ static const char usage[] =
     "  --resume        skip configurations already in DIR/contextuality.csv\n"
     "  --slice I/N     run only slice I of N of the grid (Slurm job arrays)\n"
     "  --print-config  print the effective configuration and exit\n"
-    "  --print-header  print the CSV columns (name, type, key) and exit\n";
+    "  --print-header  print the CSV columns (name, type, key) and exit\n"
+    "  --print-grid    print the configurations (key, label, estimated relative cost)\n"
+    "                  and exit\n";
 
 typedef struct {
     int k, n, set;
@@ -197,6 +199,7 @@ int hs_suite_contextuality(int argc, char **argv, hs_err *e)
         it->cost = pow(2.0, c->n * x.nbases[c->set]) * (double)hs_config_int(&x.cfg, "states");
     }
     const hs_run_opts ro = {.schema = schema, .out = cli.out, .slice = cli.slice, .resume = cli.resume,
+                            .print_grid = cli.print_grid,
                             .threads = 1};
     rc = hs_run_grid(&ro, items, x.nconf, run_one, &x, e);
     hs_sys_free(items);

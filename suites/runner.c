@@ -95,10 +95,11 @@ int hs_run_parse(const hs_schema *schema, const char *usage, const hs_config_key
         {"config", HS_OPT_STR, &cli->config, 0, 0, 0},  {"out", HS_OPT_STR, &cli->out, 0, 0, 0},
         {"resume", HS_OPT_FLAG, &cli->resume, 0, 0, 0}, {"slice", HS_OPT_STR, &cli->slice, 0, 0, 0},
         {"print-config", HS_OPT_FLAG, &print, 0, 0, 0}, {"print-header", HS_OPT_FLAG, &header, 0, 0, 0},
+        {"print-grid", HS_OPT_FLAG, &cli->print_grid, 0, 0, 0},
         {"threads", HS_OPT_INT, &cli->threads, 1, 1024, 0}, {NULL, 0, NULL, 0, 0, 0},
     };
     if (!with_threads)
-        opts[6].name = NULL;
+        opts[7].name = NULL;
     char cmd[64];
     snprintf(cmd, sizeof cmd, "suite %s", schema->suite);
     int rc = hs_opts_parse(cmd, usage, opts, argc, argv, e);
@@ -210,6 +211,14 @@ static void fmt_time(double s, char *buf, size_t len)
 
 int hs_run_grid(const hs_run_opts *o, hs_run_item *items, int count, hs_run_fn fn, void *ctx, hs_err *e)
 {
+    if (o->print_grid) {
+        if (hs_comm_rank() == 0) {
+            printf("key\tlabel\tcost\n");
+            for (int i = 0; i < count; i++)
+                printf("%s\t%s\t%.6g\n", items[i].key, items[i].label, items[i].cost);
+        }
+        return HS_DONE;
+    }
     hs_run run = {.o = o};
     hs_ctr_init(); /* only to record which counters this machine has */
     int rc = parse_slice(o, &run.slice, &run.nslices, e);

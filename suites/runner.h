@@ -37,6 +37,7 @@ typedef struct {
     const char *out;    /* results directory */
     const char *slice;  /* "I/N" or NULL for 0/1 */
     int resume;
+    int print_grid;     /* 1: print the configurations (key, label, estimated cost) and stop */
     int threads;        /* recorded in the provenance columns */
     const char *note;   /* printed by rank 0 once the options are valid, or NULL */
 } hs_run_opts;
@@ -44,10 +45,11 @@ typedef struct {
 typedef struct hs_run hs_run;
 
 /* The options every grid suite takes: --config, --out, --resume, --slice,
- * --print-config, --print-header and (with_threads) --threads. */
+ * --print-config, --print-header, --print-grid and (with_threads)
+ * --threads. */
 typedef struct {
     const char *config, *out, *slice;
-    int resume, threads;
+    int resume, threads, print_grid;
 } hs_run_cli;
 
 /* Parses them and loads the configuration against keys into *cfg. Returns

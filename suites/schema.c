@@ -15,10 +15,12 @@
 
 static const hs_col separation[] = {
     {"k", I}, {"ell", I}, {"n", I}, {"d", I}, {"bases", S}, {"queries", I}, {"model", S}, {"size", I},
-    {"layers", I}, {"steps", I}, {"batch", I}, {"lr", F}, {"seed", I},
-    {"corr_length", I}, {"params", I}, {"memory_bits", F}, {"excess_loss_bits", F}, {"cross_entropy_bits", F},
-    {"optimum_bits", F}, {"tv", F}, {"eval_sequences", I}, {"train_seconds", F}, {"eval_seconds", F},
-    {"lower_bound_bits", F}, {"quantum_bits", F}, {"exact_bits", F}, {"epsilon", F}, PROVENANCE};
+    {"layers", I}, {"steps", I}, {"batch", I}, {"lr", F}, {"seed", I}, {"loss", S}, {"quant_bits", I},
+    {"curriculum", S},
+    {"fit", S}, {"corr_length", I}, {"params", I}, {"memory_bits", F}, {"state_dim", F}, {"alt_state_dim", F},
+    {"excess_loss_bits", F}, {"cross_entropy_bits", F}, {"optimum_bits", F}, {"tv", F}, {"eval_sequences", I},
+    {"train_seconds", F}, {"eval_seconds", F}, {"steps_used", I}, {"verdict", S}, {"lower_bound_bits", F},
+    {"lower_bound_dim", F}, {"quantum_bits", F}, {"exact_bits", F}, {"epsilon", F}, {"curve", S}, PROVENANCE};
 
 static const hs_col trainability[] = {
     {"kind", S}, {"model", S}, {"k", I}, {"n", I}, {"ell", I}, {"queries", I}, {"seed", I}, {"step", I},
@@ -42,7 +44,7 @@ static const hs_col engine[] = {
 
 #define TABLE(name, key) {#name, name, (int)(sizeof name / sizeof name[0]), key}
 static const hs_schema schemas[] = {
-    TABLE(separation, 13),
+    TABLE(separation, 16),
     TABLE(trainability, 8),
     TABLE(contextuality, 6),
     TABLE(engine, 7),

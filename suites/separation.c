@@ -1,15 +1,18 @@
 /* `hypersep suite separation` (docs/spec.md#suite-separation): how much
- * memory each model needs as the task's correlation length grows. For every
- * hyperedge order k and context length ell of the grid, n is the smallest
- * size with binom(n, k) >= ell (or a fixed n). The models come from the
- * registry (models/registry.h): the trained classical ones are trained over
- * a ladder of sizes through the one training loop with a fixed budget of
- * steps and scored on held-out sequences; the models that predict as they
- * are (the analytic ones, the k-HRNN at its exact parameters) are scored on
- * the same held-out sequences. One CSV row per (k, ell, model, size, seed);
- * at the end the smallest memory reaching excess loss <= epsilon per (k,
- * ell, model) is printed beside the lower bound binom(n,k) - 1 and the
- * quantum memory n (the summary, also DIR/separation_summary.tsv). */
+ * memory each model needs. Two grids: `grid = ell` takes every hyperedge
+ * order k and context length ell with n the smallest size with binom(n, k)
+ * >= ell (the memory against correlation length); `grid = n` fixes k and
+ * grows n with ell = ceil(ell_per_edge binom(n, k)) (the paper's regime:
+ * the state dimension a model needs against binom(n, k) - 1). The models
+ * come from the registry (models/registry.h): the trained classical ones are
+ * trained over ladders of sizes through the one training loop (soft loss,
+ * curriculum, early stopping at epsilon, a verdict per run) and scored on
+ * held-out sequences; the models that predict as they are (the analytic
+ * ones, the k-HRNN at its exact parameters) are scored on the same held-out
+ * sequences, and those of them that also train (`also_train`, the k-HRNN)
+ * are trained from random starts as well. One CSV row per configuration;
+ * at the end the summary (suites/sepsum.h) per group on stdout and in
+ * DIR/separation_summary.tsv. */
 #include <cblas.h>
 #include <math.h>
 #include <omp.h>
@@ -18,7 +21,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "atomic.h"
 #include "combin.h"
 #include "comm.h"
 #include "config.h"
@@ -27,67 +29,97 @@
 #include "runner.h"
 #include "schema.h"
 #include "score.h"
+#include "sepsum.h"
 #include "state.h"
 #include "suite.h"
 #include "sys.h"
 
-/* The keys every run has; the registry adds, per trained model M, M_lr and
- * M_<hyperparameter> (a list for the size ladder). */
+/* The keys every run has; the registry adds, per trainable model M, M_lr,
+ * and per trained model M_<hyperparameter> (a list for the size ladder) or,
+ * for a hyperparameter all of them share, one list NAME (quant_bits). */
 static const hs_config_key base_keys[] = {
-    {"k", HS_CFG_INTS, 1, 8, "1,2,3", NULL, "hyperedge orders k"},
-    {"ell", HS_CFG_INTS, 0, 1e6, "2,4,8,16", NULL, "context lengths ell (writes per sequence)"},
+    {"grid", HS_CFG_WORDS, 0, 0, "n", "ell,n",
+     "ell: k x ell with n = auto; n: k x n_list with ell = ceil(ell_per_edge binom(n,k))"},
+    {"k", HS_CFG_INTS, 1, 8, "1,2", NULL, "hyperedge orders k"},
+    {"ell", HS_CFG_INTS, 0, 1e6, "2,4,8,16", NULL, "grid = ell: context lengths ell (writes per sequence)"},
     {"n", HS_CFG_INT, 1, HS_MAX_SITES, "auto", "auto",
-     "sites: auto = the smallest n with binom(n,k) >= ell (the degree-k regime), or a fixed n"},
+     "grid = ell: sites: auto = the smallest n with binom(n,k) >= ell (the degree-k regime), or a fixed n"},
+    {"n_list", HS_CFG_INTS, 1, HS_MAX_SITES, "2,3,4,5,8", NULL, "grid = n: sizes n (those with n >= k)"},
+    {"ell_per_edge", HS_CFG_DOUBLE, 0.01, 1000, "1", NULL,
+     "grid = n: ell = ceil(ell_per_edge binom(n,k)): 1 and more saturate the hypergraph"},
     {"max_n", HS_CFG_INT, 1, HS_MAX_SITES, "8", NULL,
-     "with n = auto, (k, ell) needing more sites are skipped (the analytic models are brute force in d^n)"},
+     "tasks needing more sites are skipped (the analytic models are brute force in d^n)"},
+    {"min_bound", HS_CFG_INT, 0, 1e9, "1", NULL, "tasks whose lower bound binom(n,k) - 1 is below this are skipped"},
+    {"max_bound", HS_CFG_INT, 0, 1e9, "9", NULL,
+     "tasks whose lower bound binom(n,k) - 1 is above this are skipped"},
     {"d", HS_CFG_INT, 2, 64, "2", NULL, "local dimension"},
     {"bases", HS_CFG_WORDS, 0, 0, "default", NULL,
      "query bases (Z,X,Y for d = 2; Z or chirp indices for d > 2), or default"},
     {"queries", HS_CFG_INT, 1, HS_MAX_SITES, "all", "all", "queries per sequence, or all (q = n)"},
     {"models", HS_CFG_WORDS, 0, 0, NULL, NULL, "models (tableau runs for k = 2, d = 2 only)"},
-    {"steps", HS_CFG_INT, 1, 1e9, "3000", NULL, "training steps per trained configuration"},
-    {"batch", HS_CFG_INT, 1, 65536, "32", NULL, "sequences per step"},
-    {"eval", HS_CFG_INT, 1, 1e8, "300", NULL, "held-out sequences scored per configuration"},
+    {"also_train", HS_CFG_WORDS, 0, 0, "khrnn", NULL,
+     "models that predict as they are and are also trained from random starts (or none)"},
+    {"steps", HS_CFG_INT, 1, 1e9, "20000", NULL, "training budget: updates per trained configuration"},
+    {"batch", HS_CFG_INT, 1, 65536, "32", NULL, "sequences per update"},
+    {"loss", HS_CFG_WORDS, 0, 0, "soft", "soft,hard",
+     "soft: cross-entropy against the exact conditionals; hard: the sampled outcome's"},
+    {"curriculum", HS_CFG_WORDS, 0, 0, "ell", "none,ell,queries,ell+queries",
+     "training curriculum: context length ell_s and/or queries q_s = 1, 2, 4, .. (core/train.h)"},
+    {"advance_below", HS_CFG_DOUBLE, -1, 10, "-1", NULL,
+     "a curriculum stage ends once the running training excess is <= this (bits); -1: epsilon / 2"},
+    {"early_stop", HS_CFG_INT, 0, 1, "1", NULL, "1: a run stops at the first log point reaching epsilon"},
+    {"plateau_fraction", HS_CFG_DOUBLE, 0, 1, "0.1", NULL,
+     "verdict plateau: the best held-out excess improved by less than this over the last fifth"},
+    {"eval", HS_CFG_INT, 1, 1e8, "300", NULL, "held-out sequences scored per log point and configuration"},
     {"epsilon", HS_CFG_DOUBLE, 0, 10, "0.01", NULL, "target excess loss, bits per output"},
     {"seed", HS_CFG_INTS, 0, 9e18, "1", NULL, "seeds (task and initialisation); each is a configuration"},
 };
-enum { NBASE = sizeof base_keys / sizeof base_keys[0], MODELS_KEY = 7 };
+enum { NBASE = sizeof base_keys / sizeof base_keys[0] };
 
 /* The small built-in grid's own defaults where the registry's (those of
  * `hypersep train`) would make it slower than the main job allows. */
 static const struct {
     const char *key, *def;
-} grid_defaults[] = {{"transformer_layers", "1"}, {"transformer_heads", "2"}};
+} grid_defaults[] = {{"transformer_layers", "1"}, {"transformer_heads", "2"}, {"lstm_hidden", "2,4,8,16,32"},
+                     {"gru_hidden", "2,4,8,16,32"}};
+
+/* The built-in grid's models: the Transformer needs more than the main
+ * job's minutes at these budgets (docs/results; the full grid has it). */
+static const char main_models[] = "lstm,gru,exact,presample,tableau,khrnn";
 
 static const char usage[] =
     "usage: hypersep suite separation [--config FILE] [--out DIR] [--resume] [--slice I/N]\n"
     "                                 [--threads T] [--print-config] [--print-header]\n"
-    "Memory needed against correlation length (docs/spec.md#suite-separation).\n"
-    "Trains the trained models of `hypersep models` over ladders of sizes for every\n"
-    "(k, ell) of the grid and scores them, the analytic models and the k-HRNN on\n"
-    "held-out sequences; appends one row per configuration to DIR/separation.csv\n"
-    "(columns: docs/formats.md), then prints the smallest memory reaching excess\n"
-    "loss <= epsilon per (k, ell, model) as TSV on stdout and in\n"
-    "DIR/separation_summary.tsv. Under mpirun the configurations are spread over\n"
-    "the ranks.\n"
+    "Memory each model needs (docs/spec.md#suite-separation): against the\n"
+    "correlation length (grid = ell) or n at saturated hypergraphs (grid = n).\n"
+    "Trains the trained models of `hypersep models` over ladders of sizes to\n"
+    "capacity (soft loss, curriculum, early stopping, a verdict per run) and scores\n"
+    "them, the analytic models and the k-HRNN (exact, and trained) on held-out\n"
+    "sequences; appends one row per configuration to DIR/separation.csv (columns:\n"
+    "docs/formats.md), then prints per task and model the smallest size reaching\n"
+    "excess loss <= epsilon (with every larger size reaching it) as TSV on stdout\n"
+    "and in DIR/separation_summary.tsv. Under mpirun the configurations are\n"
+    "spread over the ranks.\n"
     "  --config FILE   grid and budgets (default: built in; see --print-config)\n"
     "  --out DIR       results directory (default results)\n"
     "  --resume        skip configurations already in DIR/separation.csv\n"
     "  --slice I/N     run only slice I of N of the grid (Slurm job arrays)\n"
     "  --threads T     BLAS/OpenMP threads per rank (default 1)\n"
     "  --print-config  print the effective configuration and exit\n"
-    "  --print-header  print the CSV columns (name, type, key) and exit\n";
+    "  --print-header  print the CSV columns (name, type, key) and exit\n"
+    "  --print-grid    print the configurations (key, label, estimated relative cost)\n"
+    "                  and exit\n";
 
 /* The key table and the storage of its generated names and defaults. */
 typedef struct {
     hs_config_key keys[HS_CONFIG_MAX_KEYS];
-    char names[HS_CONFIG_MAX_KEYS][48], defs[HS_CONFIG_MAX_KEYS][32], help[HS_CONFIG_MAX_KEYS][96];
+    char names[HS_CONFIG_MAX_KEYS][48], defs[HS_CONFIG_MAX_KEYS][32], help[HS_CONFIG_MAX_KEYS][112];
     char models[256];
     int n;
 } sep_keys;
 
 typedef struct {
-    int k, n, q, steps, batch;
+    int k, n, q, steps, batch, trained;
     long ell;
     uint64_t seed;
     const hs_model_desc *m;
@@ -99,23 +131,38 @@ typedef struct {
     sep_conf *conf;
     int nconf;
     int d, nbases, bases[HS_MAX_BASES];
-    char bases_text[64];
+    char bases_text[64], loss_name[32], curr_name[32];
+    int loss, curriculum, early_stop;
     long eval;
-    double epsilon;
+    double epsilon, advance, plateau;
     char note[2048]; /* configurations skipped, for the start of the run */
 } sep_ctx;
 
 static int in_separation(const hs_model_desc *m) { return m->cls == HS_MC_TRAINED || m->fixed; }
-static int trained_here(const hs_model_desc *m) { return m->cls == HS_MC_TRAINED; }
+static int trained_model(const hs_model_desc *m) { return m->cls == HS_MC_TRAINED; }
 
+/* The config key of model m's hyperparameter j (-1: its learning rate). */
 static void hp_key(const hs_model_desc *m, int j, char *buf, size_t len)
 {
-    snprintf(buf, len, "%s_%s", m->name, j < 0 ? "lr" : m->hp[j].name);
+    if (j >= 0 && m->hp[j].shared)
+        snprintf(buf, len, "%s", m->hp[j].name);
+    else
+        snprintf(buf, len, "%s_%s", m->name, j < 0 ? "lr" : m->hp[j].name);
+}
+
+static int has_key(const sep_keys *K, const char *name)
+{
+    for (int i = 0; i < K->n; i++)
+        if (strcmp(K->keys[i].key, name) == 0)
+            return 1;
+    return 0;
 }
 
 static void add_key(sep_keys *K, const char *name, hs_config_type type, double min, double max, const char *def,
                     const char *help)
 {
+    if (has_key(K, name))
+        return; /* a shared hyperparameter: one key for every model */
     const int i = K->n++;
     snprintf(K->names[i], sizeof K->names[i], "%s", name);
     snprintf(K->defs[i], sizeof K->defs[i], "%s", def);
@@ -130,26 +177,33 @@ static void build_keys(sep_keys *K)
 {
     memset(K, 0, sizeof *K);
     hs_models_names(K->models, sizeof K->models, in_separation);
-    for (int i = 0; i < NBASE; i++)
-        K->keys[K->n++] = base_keys[i];
-    K->keys[MODELS_KEY].def = K->keys[MODELS_KEY].words = K->models;
+    for (int i = 0; i < NBASE; i++) {
+        K->keys[K->n] = base_keys[i];
+        if (strcmp(base_keys[i].key, "models") == 0) { /* the registry's models */
+            K->keys[K->n].words = K->models;
+            K->keys[K->n].def = main_models;
+        }
+        K->n++;
+    }
     for (int i = 0; i < hs_models_count(); i++) {
         const hs_model_desc *m = hs_models_at(i);
-        if (!trained_here(m))
+        if (!hs_models_is_trainable(m))
             continue;
-        char name[48], def[32], help[96];
+        char name[48], def[32], help[112];
         hp_key(m, -1, name, sizeof name);
         snprintf(def, sizeof def, "%.6g", m->train.lr);
         snprintf(help, sizeof help, "peak learning rate of %s", m->name);
         add_key(K, name, HS_CFG_DOUBLE, 1e-9, 10, def, help);
-        for (int j = 0; j < m->nhp; j++) {
+        for (int j = 0; trained_model(m) && j < m->nhp; j++) {
             const hs_hparam *h = &m->hp[j];
             if (h->same_as >= 0)
                 continue; /* derived: not a grid dimension */
             hp_key(m, j, name, sizeof name);
+            const int list = j == m->size_hp || h->shared;
             snprintf(def, sizeof def, "%.15g", h->def);
-            snprintf(help, sizeof help, "%s %s%s", m->name, h->help, j == m->size_hp ? " (the size ladder)" : "");
-            add_key(K, name, j == m->size_hp ? HS_CFG_INTS : HS_CFG_INT, h->min, h->max,
+            snprintf(help, sizeof help, "%s%s %s%s", h->shared ? "" : m->name, h->shared ? "" : ":", h->help,
+                     list ? " (a list: a grid dimension)" : "");
+            add_key(K, name, list ? HS_CFG_INTS : HS_CFG_INT, h->min, h->max,
                     j == m->size_hp && h->ladder ? h->ladder : def, help);
         }
     }
@@ -174,16 +228,19 @@ static void task(const sep_ctx *x, const sep_conf *c, hs_hsmt *t)
         hs_sys_fatal("grid task became invalid: %s", err);
 }
 
-/* The CSV's size and layers columns: the size hyperparameter, and the
- * Transformer's blocks (1 for a recurrent model, 0 without training). */
-static int conf_size(const sep_conf *c) { return c->m->size_hp >= 0 ? (int)c->hp[c->m->size_hp] : 0; }
-static int conf_layers(const sep_conf *c)
+/* The CSV's size, layers and quant_bits columns: the size hyperparameter,
+ * the Transformer's blocks (1 for a recurrent model, 0 for the others), the
+ * quantisation (0: float or not applicable). */
+static double hp_named(const sep_conf *c, const char *name, double otherwise)
 {
     for (int j = 0; j < c->m->nhp; j++)
-        if (strcmp(c->m->hp[j].name, "layers") == 0)
-            return (int)c->hp[j];
-    return trained_here(c->m) ? 1 : 0;
+        if (strcmp(c->m->hp[j].name, name) == 0)
+            return c->hp[j];
+    return otherwise;
 }
+static int conf_size(const sep_conf *c) { return c->m->size_hp >= 0 ? (int)c->hp[c->m->size_hp] : 0; }
+static int conf_layers(const sep_conf *c) { return (int)hp_named(c, "layers", trained_model(c->m) ? 1 : 0); }
+static int conf_quant(const sep_conf *c) { return (int)hp_named(c, "quant_bits", 0); }
 
 static void add_conf(sep_ctx *x, const sep_conf *c)
 {
@@ -201,17 +258,68 @@ static void note(sep_ctx *x, const char *fmt, ...)
     va_end(ap);
 }
 
-/* The configurations of model m at task t (sizes of its ladder). */
-static int add_model(sep_ctx *x, sep_conf c, const hs_hsmt *t, char *skipped, size_t skiplen, hs_err *e)
+/* Model m's trained configurations at task t: its ladder of sizes times the
+ * shared lists (quantisation); HS_EXIT_USAGE naming the key of a size that
+ * does not fit. */
+static int add_trained(sep_ctx *x, sep_conf c, const hs_hsmt *t, hs_err *e)
 {
     const hs_config *cf = &x->cfg;
     const hs_model_desc *m = c.m;
     char err[512], key[48];
     int bad;
+    c.trained = 1;
+    c.steps = (int)hs_config_int(cf, "steps");
+    c.batch = (int)hs_config_int(cf, "batch");
+    hp_key(m, -1, key, sizeof key);
+    c.lr = hs_config_double(cf, key);
+    /* Up to two list dimensions: the size ladder and one shared list. */
+    long lists[2][HS_CONFIG_MAX_LIST];
+    int nlist[2] = {1, 1}, which[2] = {-1, -1};
+    for (int j = 0; trained_model(m) && j < m->nhp; j++) {
+        if (m->hp[j].same_as >= 0)
+            continue;
+        hp_key(m, j, key, sizeof key);
+        const int slot = j == m->size_hp ? 0 : m->hp[j].shared ? 1 : -1;
+        if (slot < 0)
+            c.hp[j] = (double)hs_config_int(cf, key);
+        else {
+            nlist[slot] = hs_config_ints(cf, key, lists[slot]);
+            which[slot] = j;
+        }
+    }
+    for (int a = 0; a < nlist[0]; a++)
+        for (int b = 0; b < nlist[1]; b++) {
+            double hp[HS_MODEL_MAX_HP];
+            memcpy(hp, c.hp, sizeof hp);
+            if (which[0] >= 0)
+                hp[which[0]] = (double)lists[0][a];
+            if (which[1] >= 0)
+                hp[which[1]] = (double)lists[1][b];
+            hs_models_resolve(m, hp);
+            if (m->check(t, hp, c.batch, &bad, err, sizeof err) != 0) {
+                if (bad >= 0)
+                    hp_key(m, bad, key, sizeof key);
+                return hs_config_err(cf, e, bad >= 0 ? key : "n", "k = %d, ell = %ld, n = %d: %s", c.k, c.ell, c.n,
+                                     err);
+            }
+            sep_conf one = c;
+            memcpy(one.hp, hp, sizeof hp);
+            add_conf(x, &one);
+        }
+    return HS_OK;
+}
+
+/* The configurations of model m at task t: scored as it is (fixed models:
+ * skipped, with the first reason noted once, where they do not apply) and
+ * trained (trained models, and fixed ones listed in also_train). */
+static int add_model(sep_ctx *x, sep_conf c, const hs_hsmt *t, int also, char *skipped, size_t skiplen,
+                     hs_err *e)
+{
+    const hs_model_desc *m = c.m;
+    char err[512];
+    int bad;
     hs_models_defaults(m, c.hp);
-    if (!trained_here(m)) {
-        /* A model that does not apply here (tableau beyond k = 2) is
-         * skipped, with the first reason noted once. */
+    if (!trained_model(m)) {
         if (m->check(t, c.hp, 0, &bad, err, sizeof err) != 0) {
             if (!strstr(skipped, m->name)) {
                 note(x, "separation: %s skipped where it does not apply or fit (first: k = %d, ell = %ld: %s)\n",
@@ -221,37 +329,52 @@ static int add_model(sep_ctx *x, sep_conf c, const hs_hsmt *t, char *skipped, si
             return HS_OK;
         }
         add_conf(x, &c);
-        return HS_OK;
+        if (!also)
+            return HS_OK;
     }
-    c.steps = (int)hs_config_int(cf, "steps");
-    c.batch = (int)hs_config_int(cf, "batch");
-    hp_key(m, -1, key, sizeof key);
-    c.lr = hs_config_double(cf, key);
-    long ladder[HS_CONFIG_MAX_LIST];
-    int nladder = 1;
-    for (int j = 0; j < m->nhp; j++) {
-        if (m->hp[j].same_as >= 0)
-            continue;
-        hp_key(m, j, key, sizeof key);
-        if (j == m->size_hp)
-            nladder = hs_config_ints(cf, key, ladder);
-        else
-            c.hp[j] = (double)hs_config_int(cf, key);
-    }
-    for (int z = 0; z < nladder; z++) {
-        if (m->size_hp >= 0)
-            c.hp[m->size_hp] = (double)ladder[z];
-        double hp[HS_MODEL_MAX_HP];
-        memcpy(hp, c.hp, sizeof hp);
-        hs_models_resolve(m, hp);
-        if (m->check(t, hp, c.batch, &bad, err, sizeof err) != 0) {
-            if (bad >= 0)
-                hp_key(m, bad, key, sizeof key);
-            return hs_config_err(cf, e, bad >= 0 ? key : "ell", "k = %d, ell = %ld, n = %d: %s", c.k, c.ell, c.n,
-                                 err);
+    return add_trained(x, c, t, e);
+}
+
+/* The tasks of the grid: (k, ell) with n auto or fixed, or (k, n) with ell
+ * saturating the hypergraph. */
+static int grid_tasks(sep_ctx *x, long *ks, int *nk, long (*task_n)[HS_CONFIG_MAX_LIST],
+                      long (*task_ell)[HS_CONFIG_MAX_LIST], int *ntask, hs_err *e)
+{
+    const hs_config *cf = &x->cfg;
+    char word[4][32];
+    hs_config_words(cf, "grid", word);
+    const int by_n = strcmp(word[0], "n") == 0;
+    long vals[HS_CONFIG_MAX_LIST];
+    *nk = hs_config_ints(cf, "k", ks);
+    const int nv = hs_config_ints(cf, by_n ? "n_list" : "ell", vals);
+    const long fixed_n = hs_config_int(cf, "n"), max_n = hs_config_int(cf, "max_n");
+    const long min_bound = hs_config_int(cf, "min_bound"), max_bound = hs_config_int(cf, "max_bound");
+    const double per_edge = hs_config_double(cf, "ell_per_edge");
+    for (int a = 0; a < *nk; a++) {
+        ntask[a] = 0;
+        const int k = (int)ks[a];
+        for (int b = 0; b < nv; b++) {
+            long n = fixed_n, ell = vals[b];
+            if (by_n) {
+                n = vals[b];
+                if (n < k)
+                    continue;
+                ell = (long)ceil(per_edge * (double)hs_comb_binom((int)n, k));
+            } else if (fixed_n <= 0)
+                for (n = k > 1 ? k : 1; (double)hs_comb_binom((int)n, k) < (double)ell; n++)
+                    if (n >= HS_MAX_SITES)
+                        return hs_config_err(cf, e, "ell", "%ld writes need more than %d sites at k = %d", ell,
+                                             HS_MAX_SITES, k);
+            if (n > max_n) {
+                note(x, "separation: k = %d, ell = %ld skipped: it needs n = %ld > max_n = %ld\n", k, ell, n, max_n);
+                continue;
+            }
+            const double bound = n >= k ? (double)hs_comb_binom((int)n, k) - 1 : (double)min_bound;
+            if (bound < (double)min_bound || bound > (double)max_bound)
+                continue; /* outside the range of bounds the grid asks for (k > n: refused below) */
+            task_n[a][ntask[a]] = n;
+            task_ell[a][ntask[a]++] = ell;
         }
-        memcpy(c.hp, hp, sizeof hp);
-        add_conf(x, &c);
     }
     return HS_OK;
 }
@@ -261,14 +384,28 @@ static int add_model(sep_ctx *x, sep_conf c, const hs_hsmt *t, char *skipped, si
 static int build_grid(sep_ctx *x, hs_err *e)
 {
     const hs_config *cf = &x->cfg;
-    long ks[HS_CONFIG_MAX_LIST], ells[HS_CONFIG_MAX_LIST], seeds[HS_CONFIG_MAX_LIST];
-    char words[HS_CONFIG_MAX_LIST][32];
-    const int nk = hs_config_ints(cf, "k", ks), nell = hs_config_ints(cf, "ell", ells);
+    long ks[HS_CONFIG_MAX_LIST], seeds[HS_CONFIG_MAX_LIST], tn[HS_CONFIG_MAX_LIST][HS_CONFIG_MAX_LIST],
+        tell[HS_CONFIG_MAX_LIST][HS_CONFIG_MAX_LIST];
+    int nk, ntask[HS_CONFIG_MAX_LIST];
+    char words[HS_CONFIG_MAX_LIST][32], also[HS_CONFIG_MAX_LIST][32];
     const int nseed = hs_config_ints(cf, "seed", seeds);
-    const long fixed_n = hs_config_int(cf, "n"), q = hs_config_int(cf, "queries");
+    const long q = hs_config_int(cf, "queries");
     x->d = (int)hs_config_int(cf, "d");
     x->eval = hs_config_int(cf, "eval");
     x->epsilon = hs_config_double(cf, "epsilon");
+    x->plateau = hs_config_double(cf, "plateau_fraction");
+    x->early_stop = (int)hs_config_int(cf, "early_stop");
+    const double adv = hs_config_double(cf, "advance_below");
+    x->advance = adv < 0 ? x->epsilon / 2 : adv;
+    hs_config_words(cf, "loss", words);
+    snprintf(x->loss_name, sizeof x->loss_name, "%s", words[0]);
+    x->loss = hs_loss_parse(words[0]);
+    hs_config_words(cf, "curriculum", words);
+    snprintf(x->curr_name, sizeof x->curr_name, "%s", words[0]);
+    x->curriculum = hs_train_curriculum_parse(words[0]);
+    int rc = grid_tasks(x, ks, &nk, tn, tell, ntask, e);
+    if (rc != HS_OK)
+        return rc;
 
     int nb = hs_config_words(cf, "bases", words);
     x->nbases = 0;
@@ -281,25 +418,19 @@ static int build_grid(sep_ctx *x, hs_err *e)
                                      "Z or a chirp index 0..d-1 for d > 2)", words[i], x->d);
         x->nbases = nb;
     }
+    const int nalso = hs_config_words(cf, "also_train", also);
+    for (int i = 0; i < nalso; i++) {
+        const hs_model_desc *m = hs_models_find(also[i]);
+        if (strcmp(also[i], "none") != 0 && (!m || !m->fixed || !hs_models_is_trainable(m)))
+            return hs_config_err(cf, e, "also_train", "'%s' is not a model that predicts as it is and trains "
+                                 "(allowed: khrnn, or none)", also[i]);
+    }
     const int nm = hs_config_words(cf, "models", words);
     char skipped[256] = "";
     for (int a = 0; a < nk; a++)
-        for (int b = 0; b < nell; b++)
+        for (int b = 0; b < ntask[a]; b++)
             for (int s = 0; s < nseed; s++) {
-                sep_conf c = {.k = (int)ks[a], .ell = ells[b], .seed = (uint64_t)seeds[s]};
-                if (fixed_n > 0)
-                    c.n = (int)fixed_n;
-                else
-                    for (c.n = c.k > 1 ? c.k : 1; (double)hs_comb_binom(c.n, c.k) < (double)c.ell; c.n++)
-                        if (c.n >= HS_MAX_SITES)
-                            return hs_config_err(cf, e, "ell", "%ld writes need more than %d sites at k = %d",
-                                                 c.ell, HS_MAX_SITES, c.k);
-                if (fixed_n <= 0 && c.n > hs_config_int(cf, "max_n")) {
-                    if (s == 0)
-                        note(x, "separation: k = %d, ell = %ld skipped: it needs n = %d > max_n = %ld\n", c.k, c.ell,
-                             c.n, hs_config_int(cf, "max_n"));
-                    continue;
-                }
+                sep_conf c = {.k = (int)ks[a], .n = (int)tn[a][b], .ell = tell[a][b], .seed = (uint64_t)seeds[s]};
                 c.q = q > 0 ? (int)q : c.n;
                 hs_hsmt t = {.n = c.n, .k = c.k, .d = x->d, .q = c.q, .ell = c.ell, .nbases = x->nbases,
                              .seed = c.seed};
@@ -307,18 +438,20 @@ static int build_grid(sep_ctx *x, hs_err *e)
                 hs_hsmt_defaults(&t);
                 char err[512];
                 if (hs_hsmt_validate(&t, err, sizeof err) != 0)
-                    return hs_config_err(cf, e, c.k > c.n ? "k" : "queries", "k = %d, ell = %ld, n = %d: %s", c.k,
-                                         c.ell, c.n, err);
+                    return hs_config_err(cf, e, c.k > c.n ? "k" : q > c.n ? "queries" : "bases",
+                                         "k = %d, ell = %ld, n = %d: %s", c.k, c.ell, c.n, err);
                 if (hs_state_check_fit(t.n, t.d, err, sizeof err) != 0)
-                    return hs_config_err(cf, e, fixed_n > 0 ? "n" : "ell", "%s", err);
+                    return hs_config_err(cf, e, "max_n", "%s", err);
                 if (x->nbases == 0) {
                     x->nbases = t.nbases;
                     memcpy(x->bases, t.bases, sizeof x->bases);
                 }
                 for (int i = 0; i < nm; i++) {
                     c.m = hs_models_find(words[i]);
-                    int rc = add_model(x, c, &t, skipped, sizeof skipped, e);
-                    if (rc != HS_OK)
+                    int is_also = 0;
+                    for (int j = 0; j < nalso; j++)
+                        is_also |= strcmp(also[j], words[i]) == 0;
+                    if ((rc = add_model(x, c, &t, is_also, skipped, sizeof skipped, e)) != HS_OK)
                         return rc;
                 }
             }
@@ -328,6 +461,13 @@ static int build_grid(sep_ctx *x, hs_err *e)
                  i ? ";" : "", hs_hsmt_basis_name(x->bases[i], x->d, b, sizeof b));
     }
     return HS_OK;
+}
+
+/* "step:excess;..." of a curve, the CSV's `curve` column. */
+static void curve_text(const hs_train_result *res, char **rows, size_t *len)
+{
+    for (int i = 0; i < res->npoints; i++)
+        hs_run_cat(rows, len, "%s%ld:%.4g", i ? ";" : "", res->curve[i].step, res->curve[i].excess_bits);
 }
 
 static void run_one(void *vctx, const hs_run_item *it, hs_run *run, char **rows, size_t *len)
@@ -340,21 +480,30 @@ static void run_one(void *vctx, const hs_run_item *it, hs_run *run, char **rows,
     char err[512];
     hs_score sc = {0};
     double train_s = 0, eval_s, mem = m->memory_bits(&t, c->hp);
+    hs_train_result res = {.steps_used = 0};
+    const char *verdict;
     const double t0 = hs_sys_now();
-    if (trained_here(m)) {
+    if (c->trained) {
         hs_trainable tr;
         if (m->trainable(&t, c->hp, c->seed, &tr, err, sizeof err) != 0)
             hs_sys_fatal("%s: %s", m->name, err);
-        const hs_train_opts to = {.steps = c->steps, .batch = c->batch, .lr = c->lr, .warmup = m->train.warmup,
-                                  .lr_floor = m->train.lr_floor, .clip = m->train.clip, .loss = m->train.loss,
-                                  .curriculum = m->train.curriculum, .eval = x->eval, .every = -1};
-        hs_train_result res;
-        if (hs_train_run(&tr, &t, &to, &res, err, sizeof err) != 0)
+        hs_train_opts o = hs_models_train_opts(m);
+        o.steps = c->steps;
+        o.batch = c->batch;
+        o.lr = c->lr;
+        o.loss = x->loss;
+        o.curriculum = x->curriculum;
+        o.advance_below = x->advance;
+        o.target = x->early_stop ? x->epsilon : 0;
+        o.eval = x->eval;
+        o.every = 0;
+        if (hs_train_run(&tr, &t, &o, &res, err, sizeof err) != 0)
             hs_sys_fatal("%s training, %s: %s", m->name, it->label, err);
         hs_trainable_free(&tr);
         sc = res.held;
         train_s = res.seconds;
         eval_s = hs_sys_now() - t0 - train_s;
+        verdict = hs_verdict_name(hs_train_verdict(res.curve, res.npoints, c->steps, x->epsilon, x->plateau));
     } else {
         hs_model model;
         const hs_model_src src = {.params = m->trainable_model ? "exact" : NULL, .seed = c->seed};
@@ -364,113 +513,22 @@ static void run_one(void *vctx, const hs_run_item *it, hs_run *run, char **rows,
         mem = model.memory_bits;
         hs_model_free(&model);
         eval_s = hs_sys_now() - t0;
+        verdict = sc.kl / (double)sc.outputs <= x->epsilon ? "reached" : "missed";
     }
     const double o = (double)sc.outputs, log2d = log2((double)t.d);
-    hs_run_cat(rows, len, "%s,%ld,%.0f,%.6g,%.10g,%.10g,%.10g,%.10g,%ld,%.3f,%.3f,%.6g,%.6g,%.6g,%.6g,", it->key,
-               t.ell + 2L * t.q, m->nparams(&t, c->hp), mem, sc.kl / o, sc.ce / o, sc.opt / o, sc.tv / o, x->eval,
-               train_s, eval_s, ((double)t.M - 1) * log2d, t.n * log2d, hs_exact_memory_bits(&t), x->epsilon);
+    char alt[32] = "";
+    if (m->alt_state_dim)
+        snprintf(alt, sizeof alt, "%.6g", m->alt_state_dim(&t, c->hp));
+    hs_run_cat(rows, len,
+               "%s,%s,%ld,%.0f,%.6g,%.6g,%s,%.10g,%.10g,%.10g,%.10g,%ld,%.3f,%.3f,%ld,%s,%.6g,%.6g,%.6g,%.6g,%.6g,",
+               it->key, c->trained ? "trained" : "fixed", t.ell + 2L * t.q, m->nparams(&t, c->hp), mem,
+               m->state_dim(&t, c->hp), alt, sc.kl / o, sc.ce / o, sc.opt / o, sc.tv / o, x->eval, train_s, eval_s,
+               res.steps_used, verdict, ((double)t.M - 1) * log2d, (double)t.M - 1, t.n * log2d,
+               hs_exact_memory_bits(&t), x->epsilon);
+    curve_text(&res, rows, len);
+    hs_run_cat(rows, len, ",");
     hs_run_prov(run, rows, len);
     hs_run_cat(rows, len, "\n");
-}
-
-/* Splits one CSV line in place into at most max fields. */
-static int split(char *line, char **f, int max)
-{
-    int n = 0;
-    for (char *p = line; n < max;) {
-        f[n++] = p;
-        p = strchr(p, ',');
-        if (!p)
-            break;
-        *p++ = '\0';
-    }
-    return n;
-}
-
-/* The smallest memory reaching epsilon per (k, ell, model) of this grid,
- * from every matching row of the CSV (this run's and earlier ones'). */
-static int summary(const sep_ctx *x, const hs_run_opts *o, const hs_run_item *items, hs_err *e)
-{
-    const hs_schema *S = o->schema;
-    const int col_mem = hs_schema_col(S, "memory_bits"), col_exc = hs_schema_col(S, "excess_loss_bits");
-    char path[4200];
-    hs_run_csv_path(o, path, sizeof path);
-    FILE *f = fopen(path, "r");
-    if (!f)
-        hs_sys_fatal("reading '%s' for the summary", path);
-    /* The row of configuration i (NAN: not in the file). */
-    double *mem = hs_alloc((size_t)(x->nconf ? x->nconf : 1) * sizeof *mem);
-    double *exc = hs_alloc((size_t)(x->nconf ? x->nconf : 1) * sizeof *exc);
-    for (int i = 0; i < x->nconf; i++)
-        mem[i] = exc[i] = NAN;
-    char line[8192];
-    if (!fgets(line, sizeof line, f))
-        hs_sys_fatal("'%s' has no header", path);
-    while (fgets(line, sizeof line, f)) {
-        char *fl[64];
-        line[strcspn(line, "\n")] = '\0';
-        if (split(line, fl, 64) != S->ncols)
-            continue;
-        char key[256] = "";
-        for (int j = 0; j < S->nkey; j++)
-            snprintf(key + strlen(key), sizeof key - strlen(key), "%s%s", j ? "," : "", fl[j]);
-        for (int i = 0; i < x->nconf; i++)
-            if (strcmp(items[i].key, key) == 0) {
-                mem[i] = strtod(fl[col_mem], NULL);
-                exc[i] = strtod(fl[col_exc], NULL);
-            }
-    }
-    fclose(f);
-    char spath[4200], err[512];
-    snprintf(spath, sizeof spath, "%s/separation_summary.tsv", o->out);
-    hs_atomic *a = hs_atomic_open(spath, err, sizeof err);
-    if (!a) {
-        hs_sys_free(mem);
-        hs_sys_free(exc);
-        return hs_err_set(e, HS_EXIT_FAILURE, "hypersep suite separation: summary: %s", err);
-    }
-    FILE *out = hs_atomic_file(a);
-    const char *head = "k\tell\tn\tcorr_length\tmodel\tmin_memory_bits\tsize\texcess_loss_bits\tlower_bound_bits\t"
-                       "quantum_bits\texact_bits\n";
-    fputs(head, out);
-    fputs(head, stdout);
-    /* One line per (k, ell, model), in grid order, over every seed: a size
-     * counts when any seed reached epsilon (as analysis/ reads it). */
-    for (int i = 0; i < x->nconf; i++) {
-        const sep_conf *c = &x->conf[i];
-        int first = 1, best = -1;
-        for (int j = 0; j < x->nconf; j++) {
-            const sep_conf *o2 = &x->conf[j];
-            if (o2->k != c->k || o2->ell != c->ell || o2->m != c->m)
-                continue;
-            if (j < i)
-                first = 0;
-            if (!isnan(exc[j]) && exc[j] <= x->epsilon && (best < 0 || mem[j] < mem[best]))
-                best = j;
-        }
-        if (!first)
-            continue;
-        hs_hsmt t;
-        task(x, c, &t);
-        const double log2d = log2((double)t.d);
-        char buf[512], mb[64] = "none", sz[32] = "", ex[32] = "";
-        if (best >= 0) {
-            snprintf(mb, sizeof mb, "%.6g", mem[best]);
-            snprintf(sz, sizeof sz, "%d", conf_size(&x->conf[best]));
-            snprintf(ex, sizeof ex, "%.4g", exc[best]);
-        }
-        snprintf(buf, sizeof buf, "%d\t%ld\t%d\t%ld\t%s\t%s\t%s\t%s\t%.6g\t%.6g\t%.6g\n", c->k, c->ell, c->n,
-                 c->ell + 2L * c->q, c->m->name, mb, sz, ex, ((double)t.M - 1) * log2d, t.n * log2d,
-                 hs_exact_memory_bits(&t));
-        fputs(buf, out);
-        fputs(buf, stdout);
-    }
-    hs_sys_free(mem);
-    hs_sys_free(exc);
-    fflush(stdout);
-    if (hs_atomic_commit(a, err, sizeof err) != 0)
-        return hs_err_set(e, HS_EXIT_FAILURE, "hypersep suite separation: summary: %s", err);
-    return HS_OK;
 }
 
 int hs_suite_separation(int argc, char **argv, hs_err *e)
@@ -496,24 +554,40 @@ int hs_suite_separation(int argc, char **argv, hs_err *e)
         const sep_conf *c = &x.conf[i];
         hs_run_item *it = &items[i];
         it->index = i;
-        snprintf(it->key, sizeof it->key, "%d,%ld,%d,%d,%s,%d,%s,%d,%d,%d,%d,%.6g,%llu", c->k, c->ell, c->n, x.d,
-                 x.bases_text, c->q, c->m->name, conf_size(c), conf_layers(c), c->steps, c->batch, c->lr,
-                 (unsigned long long)c->seed);
-        char size[32] = "";
+        snprintf(it->key, sizeof it->key, "%d,%ld,%d,%d,%s,%d,%s,%d,%d,%d,%d,%.6g,%llu,%s,%d,%s", c->k, c->ell, c->n,
+                 x.d, x.bases_text, c->q, c->m->name, conf_size(c), conf_layers(c), c->steps, c->batch, c->lr,
+                 (unsigned long long)c->seed, c->trained ? x.loss_name : "", conf_quant(c),
+                 c->trained ? x.curr_name : "");
+        char size[32] = "", quant[16] = "";
         hs_models_size_label(c->m, c->hp, size + 1, sizeof size - 1);
         if (size[1])
             size[0] = ' ';
-        snprintf(it->label, sizeof it->label, "k=%d ell=%ld n=%d %s%s seed=%llu", c->k, c->ell, c->n, c->m->name,
-                 size[1] ? size : "", (unsigned long long)c->seed);
+        if (conf_quant(c))
+            snprintf(quant, sizeof quant, " b=%d", conf_quant(c));
+        snprintf(it->label, sizeof it->label, "k=%d ell=%ld n=%d %s%s%s%s seed=%llu", c->k, c->ell, c->n, c->m->name,
+                 c->trained && !trained_model(c->m) ? " (trained)" : "", size[1] ? size : "", quant,
+                 (unsigned long long)c->seed);
         hs_hsmt t;
         task(&x, c, &t);
-        it->cost = c->m->cost(&t, c->hp) * (trained_here(c->m) ? (double)c->steps * c->batch : (double)x.eval);
+        /* Training work: updates x batch x a sequence's share; a quantum
+         * model carries a tangent per parameter. Early stopping makes the
+         * large sizes cheaper than this. */
+        const double tangents = c->m->cls == HS_MC_QUANTUM ? 1 + c->m->nparams(&t, c->hp) : 1;
+        it->cost = c->m->cost(&t, c->hp) * (c->trained ? (double)c->steps * c->batch * tangents : (double)x.eval);
     }
     const hs_run_opts ro = {.schema = S, .out = cli.out, .slice = cli.slice, .resume = cli.resume,
+                            .print_grid = cli.print_grid,
                             .threads = cli.threads, .note = x.note};
     rc = hs_run_grid(&ro, items, x.nconf, run_one, &x, e);
-    if (rc == HS_OK && hs_comm_rank() == 0)
-        rc = summary(&x, &ro, items, e);
+    if (rc == HS_OK && hs_comm_rank() == 0) {
+        const char **keys = hs_alloc((size_t)(x.nconf ? x.nconf : 1) * sizeof *keys);
+        for (int i = 0; i < x.nconf; i++)
+            keys[i] = items[i].key;
+        char path[4200];
+        hs_run_csv_path(&ro, path, sizeof path);
+        rc = hs_sepsum_write(path, S, keys, x.nconf, cli.out, e);
+        hs_sys_free(keys);
+    }
     hs_comm_barrier();
     hs_sys_free(items);
     hs_sys_free(x.conf);

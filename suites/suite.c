@@ -15,6 +15,7 @@ static const struct {
     {"contextuality", hs_suite_contextuality},
     {"engine", hs_suite_engine},
     {"merge", hs_suite_merge},
+    {"summary", hs_suite_summary},
 };
 
 static const char usage[] =
@@ -25,7 +26,8 @@ static const char usage[] =
     "                 k-HRNN training curves\n"
     "  contextuality  LP certificate of contextuality, presample model's loss\n"
     "  engine         engine scaling with n and MPI ranks\n"
-    "  merge          combine the CSV files of a suite's Slurm array tasks\n";
+    "  merge          combine the CSV files of a suite's Slurm array tasks\n"
+    "  summary        the separation summary of a results folder (e.g. after merge)\n";
 
 int hs_cmd_suite(int argc, char **argv, hs_err *e)
 {
@@ -37,5 +39,5 @@ int hs_cmd_suite(int argc, char **argv, hs_err *e)
         if (strcmp(argv[0], suites[i].name) == 0)
             return suites[i].fn(argc - 1, argv + 1, e);
     return hs_err_usage(e, "suite", "unknown suite '%s' (allowed: separation, trainability, contextuality, engine, "
-                        "merge)", argv[0]);
+                        "merge, summary)", argv[0]);
 }

@@ -17,6 +17,8 @@ int hs_suite_trainability(int argc, char **argv, hs_err *e);
 int hs_suite_contextuality(int argc, char **argv, hs_err *e);
 /* engine: scaling of the sharded engine with n and MPI ranks (engine.c). */
 int hs_suite_engine(int argc, char **argv, hs_err *e);
+/* summary: the separation summary of a results folder (sepsum.c). */
+int hs_suite_summary(int argc, char **argv, hs_err *e);
 /* merge: combines a suite's CSV files from several processes (merge.c). */
 int hs_suite_merge(int argc, char **argv, hs_err *e);
 

@@ -69,7 +69,9 @@ static const char usage[] =
     "  --slice I/N     run only slice I of N of the grid (Slurm job arrays)\n"
     "  --threads T     OpenMP threads per rank (default 1)\n"
     "  --print-config  print the effective configuration and exit\n"
-    "  --print-header  print the CSV columns (name, type, key) and exit\n";
+    "  --print-header  print the CSV columns (name, type, key) and exit\n"
+    "  --print-grid    print the configurations (key, label, estimated relative cost)\n"
+    "                  and exit\n";
 
 typedef struct {
     int curve, ansatz, k, n, q;
@@ -244,11 +246,15 @@ static void curve(tr_ctx *x, const tr_conf *c, hs_run *run, char **rows, size_t 
     if (m->trainable(&t, NULL, c->seed, &tr, err, sizeof err) != 0)
         hs_sys_fatal("k-HRNN, k = %d, n = %d: %s", c->k, c->n, err);
     curve_log L = {c, run, rows, len, hs_config_int(&x->cfg, "eval"), (int)tr.nparams, hs_sys_now()};
-    const hs_train_opts o = {.steps = hs_config_int(&x->cfg, "steps"), .batch = (int)hs_config_int(&x->cfg, "batch"),
-                             .lr = hs_config_double(&x->cfg, "lr"), .warmup = m->train.warmup,
-                             .lr_floor = m->train.lr_floor, .clip = m->train.clip, .loss = m->train.loss,
-                             .curriculum = (int)hs_config_int(&x->cfg, "curriculum"), .eval = L.eval, .every = 0,
-                             .log = log_step, .log_ctx = &L};
+    hs_train_opts o = hs_models_train_opts(m);
+    o.steps = hs_config_int(&x->cfg, "steps");
+    o.batch = (int)hs_config_int(&x->cfg, "batch");
+    o.lr = hs_config_double(&x->cfg, "lr");
+    o.curriculum = hs_config_int(&x->cfg, "curriculum") ? HS_CURRICULUM_ELL : 0;
+    o.eval = L.eval;
+    o.every = 0;
+    o.log = log_step;
+    o.log_ctx = &L;
     hs_train_result res;
     if (hs_train_run(&tr, &t, &o, &res, err, sizeof err) != 0)
         hs_sys_fatal("k-HRNN training, k = %d, n = %d, seed %llu: %s", c->k, c->n, (unsigned long long)c->seed,
@@ -308,6 +314,7 @@ int hs_suite_trainability(int argc, char **argv, hs_err *e)
         }
     }
     const hs_run_opts ro = {.schema = schema, .out = cli.out, .slice = cli.slice, .resume = cli.resume,
+                            .print_grid = cli.print_grid,
                             .threads = cli.threads};
     rc = hs_run_grid(&ro, items, x.nconf, run_one, &x, e);
     hs_sys_free(items);

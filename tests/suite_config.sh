@@ -49,13 +49,20 @@ conf bad_model "models: 'rnn' is not allowed" "models = lstm,rnn"
 conf bad_basis "bases: 'W' is not a basis" "bases = Z,W"
 conf bad_double "epsilon: 'small' is not a number" "epsilon = small"
 conf negative_ell "ell: -1 is out of range" "ell = -1,4"
-conf heads "transformer_heads" "transformer_heads = 3
+conf heads "transformer_heads" "models = transformer
+transformer_heads = 3
 transformer_d_model = 8"
-conf k_above_n "k: k = 5" "n = 4
+conf k_above_n "k: k = 5" "grid = ell
+n = 4
 k = 5
 ell = 2"
+conf repeated_item "models: 'exact' is listed twice" "models = exact,exact"
+conf repeated_seed "seed: '3' is listed twice" "seed = 3,3"
+conf also_train "also_train: 'lstm' is not a model" "also_train = lstm"
+conf huge_lstm "lstm_hidden" "lstm_hidden = 65536
+n_list = 8"
 conf n_word "n: 'some' is not an integer" "n = some"
-conf trainability_key "unknown key 'n_list'" "n_list = 4"
+conf trainability_key "unknown key 'variance_n'" "variance_n = 4"
 
 # The other grid suites share the parser; their own keys and cross-checks.
 conft() { # suite, name, expected text, config lines

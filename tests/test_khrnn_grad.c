@@ -253,11 +253,12 @@ static void record(void *ctx, long step, double excess, double loss)
 }
 
 /* The k-HRNN's training options of the registry: Adam without clipping or
- * warm-up, cosine decay to lr / 100, the sampled-outcome loss. */
+ * warm-up, cosine decay to lr / 100, the sampled-outcome loss, curriculum
+ * stages peaking at lr / sqrt(ell_s). */
 static hs_train_opts khrnn_opts(long steps, int batch, long eval, long every)
 {
     return (hs_train_opts){.steps = steps, .batch = batch, .lr = 0.05, .warmup = 0, .lr_floor = 0.01,
-                           .loss = HS_LOSS_NLL, .eval = eval, .every = every};
+                           .loss = HS_LOSS_NLL, .stage_lr_sqrt = 1, .eval = eval, .every = every};
 }
 
 static void test_training_reaches_exact(void **state)
@@ -274,7 +275,7 @@ static void test_training_reaches_exact(void **state)
     hs_hsmt c = seq_fixture_cfg(4, 2, 6, 7);
     log_rec rec = {0};
     hs_train_opts o = khrnn_opts(1500, 8, 200, 250);
-    o.curriculum = 1;
+    o.curriculum = HS_CURRICULUM_ELL;
     o.log = record;
     o.log_ctx = &rec;
     hs_trainable tr;

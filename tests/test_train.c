@@ -17,13 +17,15 @@
 #include "seq_fixture.h"
 #include "train.h"
 
-enum { MAX_CALLS = 512 };
+enum { MAX_CALLS = 1024 };
+
 
 /* One parameter x with loss (x - 1)^2; records every call. */
 typedef struct {
     double x;
     long calls, preds;
     long ell[MAX_CALLS];          /* the task's ell of loss_grad call i */
+    int qs[MAX_CALLS];            /* and its q */
     uint64_t first[MAX_CALLS];    /* id of its first sequence */
     long count[MAX_CALLS];
     double before[MAX_CALLS];     /* x when call i came */
@@ -35,10 +37,14 @@ typedef struct {
 static void get(void *ctx, double *x) { *x = ((stand_in *)ctx)->x; }
 static void set(void *ctx, const double *x) { ((stand_in *)ctx)->x = *x; }
 
-static void uniform(const hs_hsmt *t, long count, double *r)
+/* The stand-in's predictions: (1 - a) p_t + a uniform with a = min(1,
+ * |x - 1|), so the excess loss falls to 0 as x reaches 1. */
+static void predictions(const stand_in *c, const hs_hsmt *t, const hs_seq *seqs, long count, double *r)
 {
-    for (long i = 0; i < count * t->q * t->d; i++)
-        r[i] = 1.0 / t->d;
+    const double a = fmin(1.0, fabs(c->x - 1));
+    for (long i = 0; i < count; i++)
+        for (int j = 0; j < t->q * t->d; j++)
+            r[(size_t)i * t->q * t->d + j] = (1 - a) * seqs[i].probs[j] + a / t->d;
 }
 
 static double loss_grad(void *ctx, const hs_hsmt *t, const hs_seq *seqs, long count, int kind, double *g,
@@ -49,13 +55,14 @@ static double loss_grad(void *ctx, const hs_hsmt *t, const hs_seq *seqs, long co
     assert_true(c->calls < MAX_CALLS);
     const long i = c->calls++;
     c->ell[i] = t->ell;
+    c->qs[i] = t->q;
     c->first[i] = seqs[0].id;
     c->count[i] = count;
     c->before[i] = c->x;
     for (long j = 1; j < count; j++)
         assert_true(seqs[j].id == seqs[0].id + (uint64_t)j);
     if (r)
-        uniform(t, count, r);
+        predictions(c, t, seqs, count, r);
     *g = 2 * (c->x - 1);
     return i == c->inf_at ? INFINITY : (c->x - 1) * (c->x - 1);
 }
@@ -71,7 +78,7 @@ static int predict(void *ctx, const hs_hsmt *t, const hs_seq *seqs, long count, 
         c->pred_min = seqs[i].id < c->pred_min ? seqs[i].id : c->pred_min;
         c->pred_max = seqs[i].id > c->pred_max ? seqs[i].id : c->pred_max;
     }
-    uniform(t, count, r);
+    predictions(c, t, seqs, count, r);
     return 0;
 }
 
@@ -149,7 +156,7 @@ static void test_curriculum_stages(void **state)
     stand_in c;
     hs_trainable tr = wrap(&c);
     hs_train_opts o = opts(100, 2);
-    o.curriculum = 1;
+    o.curriculum = HS_CURRICULUM_ELL;
     hs_train_result res;
     char err[256];
     assert_int_equal(hs_train_run(&tr, &cfg, &o, &res, err, sizeof err), 0);
@@ -179,6 +186,100 @@ static void test_infinite_loss_skips_update(void **state)
     assert_int_equal(hs_train_run(&tr, &cfg, &o, &res, err, sizeof err), 0);
     assert_true(c.before[5] == c.before[4]);
     assert_true(c.before[4] != c.before[3]);
+}
+
+/* With a target, training stops at the first log point whose held-out
+ * excess is <= target: steps_used is that point, no update runs after it,
+ * and the curve ends there, reached; without one the same run takes every
+ * update. */
+static void test_early_stopping(void **state)
+{
+    (void)state;
+    const hs_hsmt cfg = seq_fixture_cfg(3, 1, 2, 5);
+    stand_in c;
+    hs_trainable tr = wrap(&c);
+    hs_train_opts o = opts(400, 2);
+    o.every = 10;
+    o.target = 1e-3;
+    hs_train_result res;
+    char err[256];
+    assert_int_equal(hs_train_run(&tr, &cfg, &o, &res, err, sizeof err), 0);
+    assert_true(res.steps_used > 0 && res.steps_used < 400);
+    assert_int_equal(res.steps_used % 10, 0);
+    assert_int_equal(c.calls, res.steps_used);
+    const hs_train_point *last = &res.curve[res.npoints - 1];
+    assert_int_equal(last->step, res.steps_used);
+    assert_true(last->excess_bits <= 1e-3);
+    assert_true(res.curve[res.npoints - 2].excess_bits > 1e-3); /* it stopped at the first such point */
+    assert_int_equal(hs_train_verdict(res.curve, res.npoints, 400, 1e-3, 0.1), HS_VERDICT_REACHED);
+    hs_trainable tr2 = wrap(&c);
+    o.target = 0;
+    assert_int_equal(hs_train_run(&tr2, &cfg, &o, &res, err, sizeof err), 0);
+    assert_int_equal(res.steps_used, 400);
+    assert_int_equal(c.calls, 400);
+}
+
+/* The verdict on hand-made curves (target 0.01, f = 0.1, 1000 steps, so
+ * the reference point is step 800): any point at or below the target is
+ * reached; otherwise the best up to 800 against the best overall decides:
+ * 0.050 -> 0.047 improved by 6 % (< 10 %): plateau; 0.050 -> 0.040 by 20 %:
+ * budget; a late rise (0.05 -> 0.06) is a plateau (no improvement). */
+static void test_verdicts(void **state)
+{
+    (void)state;
+    const hs_train_point reached[] = {{0, 0.3, 0}, {500, 0.02, 0}, {900, 0.009, 0}, {1000, 0.011, 0}};
+    const hs_train_point plateau[] = {{0, 0.3, 0}, {400, 0.06, 0}, {800, 0.05, 0}, {1000, 0.047, 0}};
+    const hs_train_point budget[] = {{0, 0.3, 0}, {400, 0.06, 0}, {800, 0.05, 0}, {900, 0.045, 0}, {1000, 0.04, 0}};
+    const hs_train_point rise[] = {{0, 0.3, 0}, {800, 0.05, 0}, {1000, 0.06, 0}};
+    assert_int_equal(hs_train_verdict(reached, 4, 1000, 0.01, 0.1), HS_VERDICT_REACHED);
+    assert_int_equal(hs_train_verdict(plateau, 4, 1000, 0.01, 0.1), HS_VERDICT_PLATEAU);
+    assert_int_equal(hs_train_verdict(budget, 5, 1000, 0.01, 0.1), HS_VERDICT_BUDGET);
+    assert_int_equal(hs_train_verdict(rise, 3, 1000, 0.01, 0.1), HS_VERDICT_PLATEAU);
+    /* The fraction is the criterion: 6 % counts as progress with f = 0.05. */
+    assert_int_equal(hs_train_verdict(plateau, 4, 1000, 0.01, 0.05), HS_VERDICT_BUDGET);
+    assert_string_equal(hs_verdict_name(HS_VERDICT_PLATEAU), "plateau");
+}
+
+/* A stage ends early once the running training excess is <= advance_below
+ * (not before ADVANCE_WINDOW = 50 updates in it): the stand-in starting at
+ * x = 1 predicts p_t exactly (its gradient is 0, so x stays), so each
+ * shorter stage lasts 50 updates instead of its share of 100 (600 updates:
+ * stages 1, 2, 4 would start at 0, 100, 200) and the task's own stage
+ * (ell = 8) gets the rest. */
+static void test_curriculum_advances(void **state)
+{
+    (void)state;
+    const hs_hsmt cfg = seq_fixture_cfg(4, 2, 8, 5);
+    stand_in c;
+    hs_trainable tr = wrap(&c);
+    c.x = 1;
+    hs_train_opts o = opts(600, 2);
+    o.curriculum = HS_CURRICULUM_ELL;
+    o.advance_below = 1e-9;
+    hs_train_result res;
+    char err[256];
+    assert_int_equal(hs_train_run(&tr, &cfg, &o, &res, err, sizeof err), 0);
+    for (long s = 0; s < 600; s++)
+        assert_int_equal(c.ell[s], s < 50 ? 1 : s < 100 ? 2 : s < 150 ? 4 : 8);
+}
+
+/* The query curriculum: q_s = 1, 2, 4 then the task's q = 5, at full ell,
+ * over stages of 100 / 3 updates (as test_curriculum_stages). */
+static void test_query_curriculum(void **state)
+{
+    (void)state;
+    const hs_hsmt cfg = seq_fixture_cfg(5, 2, 6, 5);
+    stand_in c;
+    hs_trainable tr = wrap(&c);
+    hs_train_opts o = opts(100, 2);
+    o.curriculum = HS_CURRICULUM_QUERIES;
+    hs_train_result res;
+    char err[256];
+    assert_int_equal(hs_train_run(&tr, &cfg, &o, &res, err, sizeof err), 0);
+    for (long s = 0; s < 100; s++) {
+        assert_int_equal(c.ell[s], 6);
+        assert_int_equal(c.qs[s], s < 16 ? 1 : s < 33 ? 2 : s < 50 ? 4 : 5);
+    }
 }
 
 /* Options out of range are refused with the option named. */
@@ -220,6 +321,10 @@ int main(void)
         cmocka_unit_test(test_sequence_indices),
         cmocka_unit_test(test_curriculum_stages),
         cmocka_unit_test(test_infinite_loss_skips_update),
+        cmocka_unit_test(test_early_stopping),
+        cmocka_unit_test(test_verdicts),
+        cmocka_unit_test(test_curriculum_advances),
+        cmocka_unit_test(test_query_curriculum),
         cmocka_unit_test(test_options_checked),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

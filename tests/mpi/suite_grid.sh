@@ -9,7 +9,15 @@ shift 4
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
-rows() { tail -n +2 "$1" | cut -d, -f1-21,24-27 | sort; }
+# Deterministic columns: all but the times (train_seconds, eval_seconds)
+# and the provenance (slice onwards), found by name in the header.
+rows() {
+    awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) { if ($i == "slice" && !last) last = i - 1
+                                                    skip[i] = ($i == "train_seconds" || $i == "eval_seconds") }
+                       next }
+             { out = ""; for (i = 1; i <= last; i++) if (!skip[i]) out = out (out == "" ? "" : ",") $i; print out }' \
+        "$1" | sort
+}
 
 HYPERSEP_MPI=0 "$hs" suite separation --config "$conf" --out "$tmp/serial" >"$tmp/serial.tsv" 2>"$tmp/err"
 rows "$tmp/serial/separation.csv" >"$tmp/serial.rows"
@@ -18,7 +26,8 @@ for np in 2 4; do
         >"$tmp/np$np.tsv" 2>>"$tmp/err" || fail "np=$np: $(tail -3 "$tmp/err")"
     rows "$tmp/np$np/separation.csv" | cmp -s - "$tmp/serial.rows" || fail "np=$np: rows differ from one process"
     cmp -s "$tmp/np$np.tsv" "$tmp/serial.tsv" || fail "np=$np: summary differs from one process (or printed twice)"
-    used=$(tail -n +2 "$tmp/np$np/separation.csv" | awk -F, '{print $29 "/" $33}' | sort -u | wc -l)
+    used=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) { if ($i == "rank") r = i; if ($i == "ranks") p = i }; next }
+                    r && p { print $r "/" $p }' "$tmp/np$np/separation.csv" | sort -u | wc -l)
     [ "$used" -eq "$np" ] || fail "np=$np: rows come from $used ranks, expected all $np"
 done
 echo "suite_grid: ok"
