@@ -182,6 +182,28 @@ section() { awk '/^## /{on = ($0 == "## Separation")} on && !/^!\[/' "$1"; }
         "$tmp/out2/results.md"
 check "two files merged give the same tables" $?
 
+# ---- grid_cost.py ----
+# Fixture: lstm h=4, 2,250,000 steps x batch 32 x T = ell + 1 + 2q = 5
+#   tokens = 3.6e8 at the log-log midpoint of 4e6 (h=2) and 1e6 (h=8), 2e6
+#   tokens/s: 180 s = 0.05 h; gru h=16 beyond the largest bench size 8:
+#   1e6 x (8/16)^2 = 2.5e5 tokens/s, 1e5 x 10 x 9 = 9e6 tokens: 36 s = 0.01 h;
+#   the exact row is counted apart. --stop-share 0.5 charges 0.75 of each.
+gc() { "$py" grid_cost.py --grid "$fx/grid_cost_grid.tsv" --bench "$fx/grid_cost_bench.csv" "$@"; }
+gc >"$tmp/gc.txt"; st=$?
+check "grid_cost.py runs (status $st)" $st
+for kv in configurations=3 trained=2 core_hours=0.0600 core_hours_lstm=0.0500 core_hours_gru=0.0100 \
+          trained_lstm=1 not_estimated_exact=1; do
+    grep -qx "$kv" "$tmp/gc.txt"
+    check "grid_cost.py prints $kv" $?
+done
+gc --stop-share 0.5 >"$tmp/gc.txt"; st=$?
+grep -qx core_hours=0.0450 "$tmp/gc.txt"
+check "grid_cost.py --stop-share 0.5 charges 0.75 (status $st)" $?
+fails_with "grid_cost.py: stop share out of range" "--stop-share 2.0: must be between 0 and 1" gc --stop-share 2
+sed '2s/,ell\t/\t/' "$fx/grid_cost_grid.tsv" >"$tmp/oldgrid.tsv"
+fails_with "grid_cost.py: a key of another length" "a key with 15 fields, expected 16" \
+    "$py" grid_cost.py --grid "$tmp/oldgrid.tsv" --bench "$fx/grid_cost_bench.csv"
+
 # ---- invalid input: exit 2, one line, nothing written ----
 sed '1s/,bases,/,basis,/' "$fx/separation.csv" >"$tmp/bad.csv"
 fails_with "wrong header named" "bad.csv: wrong header: column 5 is 'basis', expected 'bases'" \
