@@ -18,10 +18,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "atomic.h"
 #include "combin.h"
 #include "comm.h"
 #include "config.h"
+#include "csvlog.h"
 #include "exact.h"
 #include "registry.h"
 #include "runner.h"
@@ -52,6 +52,9 @@ static const hs_config_key base_keys[] = {
     {"seed", HS_CFG_INTS, 0, 9e18, "1", NULL, "seeds (task and initialisation); each is a configuration"},
 };
 enum { NBASE = sizeof base_keys / sizeof base_keys[0], MODELS_KEY = 7 };
+
+/* The summary beside the results: DIR/SUMMARY. */
+#define SUMMARY "separation_summary.tsv"
 
 /* The small built-in grid's own defaults where the registry's (those of
  * `hypersep train`) would make it slower than the main job allows. */
@@ -421,15 +424,13 @@ static int summary(const sep_ctx *x, const hs_run_opts *o, const hs_run_item *it
             }
     }
     fclose(f);
-    char spath[4200], err[512];
-    snprintf(spath, sizeof spath, "%s/separation_summary.tsv", o->out);
-    hs_atomic *a = hs_atomic_open(spath, err, sizeof err);
-    if (!a) {
-        hs_sys_free(mem);
-        hs_sys_free(exc);
-        return hs_err_set(e, HS_EXIT_FAILURE, "hypersep suite separation: summary: %s", err);
-    }
-    FILE *out = hs_atomic_file(a);
+    /* Built in memory, then written under the lock of DIR (the next open
+     * of the results file removes temporaries left by a killed writer). */
+    char *text = NULL, err[512];
+    size_t tlen = 0;
+    FILE *out = open_memstream(&text, &tlen);
+    if (!out)
+        hs_sys_fatal("open_memstream: out of memory");
     const char *head = "k\tell\tn\tcorr_length\tmodel\tmin_memory_bits\tsize\texcess_loss_bits\tlower_bound_bits\t"
                        "quantum_bits\texact_bits\n";
     fputs(head, out);
@@ -468,7 +469,10 @@ static int summary(const sep_ctx *x, const hs_run_opts *o, const hs_run_item *it
     hs_sys_free(mem);
     hs_sys_free(exc);
     fflush(stdout);
-    if (hs_atomic_commit(a, err, sizeof err) != 0)
+    fclose(out);
+    const int rc = hs_csv_replace_beside(o->out, SUMMARY, text, tlen, err, sizeof err);
+    free(text); /* from open_memstream: plain malloc */
+    if (rc != 0)
         return hs_err_set(e, HS_EXIT_FAILURE, "hypersep suite separation: summary: %s", err);
     return HS_OK;
 }
@@ -510,7 +514,7 @@ int hs_suite_separation(int argc, char **argv, hs_err *e)
         it->cost = c->m->cost(&t, c->hp) * (trained_here(c->m) ? (double)c->steps * c->batch : (double)x.eval);
     }
     const hs_run_opts ro = {.schema = S, .out = cli.out, .slice = cli.slice, .resume = cli.resume,
-                            .threads = cli.threads, .note = x.note};
+                            .threads = cli.threads, .note = x.note, .summary = SUMMARY};
     rc = hs_run_grid(&ro, items, x.nconf, run_one, &x, e);
     if (rc == HS_OK && hs_comm_rank() == 0)
         rc = summary(&x, &ro, items, e);
