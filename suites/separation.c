@@ -282,6 +282,12 @@ static int build_grid(sep_ctx *x, hs_err *e)
             if (hs_hsmt_basis_parse(words[i], x->d, &x->bases[i]) != 0)
                 return hs_config_err(cf, e, "bases", "'%s' is not a basis for d = %d (allowed: Z, X, Y for d = 2; "
                                      "Z or a chirp index 0..d-1 for d > 2)", words[i], x->d);
+        /* Distinct as bases, not only as words ("1" and "01" at d > 2). */
+        for (int i = 0; i < nb; i++)
+            for (int j = 0; j < i; j++)
+                if (x->bases[i] == x->bases[j])
+                    return hs_config_err(cf, e, "bases", "'%s' and '%s' are the same basis (allowed: distinct "
+                                         "bases)", words[j], words[i]);
         x->nbases = nb;
     }
     const int nm = hs_config_words(cf, "models", words);
@@ -309,9 +315,11 @@ static int build_grid(sep_ctx *x, hs_err *e)
                 memcpy(t.bases, x->bases, sizeof t.bases);
                 hs_hsmt_defaults(&t);
                 char err[512];
+                /* Bases and d were checked above; what is left depends on
+                 * k, q and n (fixed, or from ell). */
                 if (hs_hsmt_validate(&t, err, sizeof err) != 0)
-                    return hs_config_err(cf, e, c.k > c.n ? "k" : "queries", "k = %d, ell = %ld, n = %d: %s", c.k,
-                                         c.ell, c.n, err);
+                    return hs_config_err(cf, e, c.k > c.n ? "k" : c.q > c.n ? "queries" : fixed_n > 0 ? "n" : "ell",
+                                         "k = %d, ell = %ld, n = %d: %s", c.k, c.ell, c.n, err);
                 if (hs_state_check_fit(t.n, t.d, err, sizeof err) != 0)
                     return hs_config_err(cf, e, fixed_n > 0 ? "n" : "ell", "%s", err);
                 if (x->nbases == 0) {
