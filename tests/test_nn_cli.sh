@@ -57,14 +57,19 @@ grep -q "^train: step 60/60 loss" "$tmp/progress" && ok || bad "no final progres
 "$hs" eval --model lstm --load "$tmp/m.bin" --data "$tmp/held.tsv" >"$tmp/eval" 2>/dev/null && ok || bad "eval --load"
 # Batched (train) and per-sequence (eval) forward passes agree to float
 # rounding: 1e-6 bits per output.
+# A missing value fails (two empty values would compare equal).
 for k in excess_loss_bits cross_entropy_bits; do
     awk -v a="$(key $k "$tmp/train1")" -v b="$(key $k "$tmp/eval")" \
-        'BEGIN { d = a - b; if (d < 0) d = -d; exit !(d < 1e-6) }' && ok ||
+        'BEGIN { if (a == "" || b == "") exit 1; d = a - b; if (d < 0) d = -d; exit !(d < 1e-6) }' && ok ||
         bad "$k: train $(key $k "$tmp/train1") eval $(key $k "$tmp/eval")"
 done
 for k in optimum_bits outputs memory_bits params; do
-    [ "$(key $k "$tmp/train1")" = "$(key $k "$tmp/eval")" ] && ok || bad "$k differs between train and eval"
+    [ -n "$(key $k "$tmp/train1")" ] && [ "$(key $k "$tmp/train1")" = "$(key $k "$tmp/eval")" ] && ok ||
+        bad "$k differs between train and eval (or is missing)"
 done
+# eval scored the 200 held-out sequences: 200 x 3 queries.
+[ "$(key sequences "$tmp/eval")" = 200 ] && [ "$(key outputs "$tmp/eval")" = 600 ] && ok ||
+    bad "eval --load: sequences=$(key sequences "$tmp/eval") outputs=$(key outputs "$tmp/eval") (want 200, 600)"
 # Determinism: everything but timings repeats.
 "$hs" train --model lstm $task $small >"$tmp/train2" 2>/dev/null
 grep -v -e seconds -e tokens_per_s "$tmp/train1" >"$tmp/t1"

@@ -13,6 +13,12 @@ rows() { tail -n +2 "$1" | cut -d, -f1-21,24-27 | sort; }
 
 HYPERSEP_MPI=0 "$hs" suite separation --config "$conf" --out "$tmp/serial" >"$tmp/serial.tsv" 2>"$tmp/err"
 rows "$tmp/serial/separation.csv" >"$tmp/serial.rows"
+# The grid of tests/fixtures/tiny_separation.conf: 2 k x 2 ell x 6 or 7 models
+# (tableau for k = 2 only), the LSTM at two sizes: 26 rows of 36 fields; the
+# summary has a header and one line per (k, ell, model): 22.
+[ "$(wc -l <"$tmp/serial.rows")" -eq 26 ] || fail "serial run: $(wc -l <"$tmp/serial.rows") rows, expected 26"
+awk -F, 'NF != 36 { bad = 1 } END { exit bad }' "$tmp/serial/separation.csv" || fail "serial run: a row without 36 fields"
+[ "$(wc -l <"$tmp/serial.tsv")" -eq 23 ] || fail "serial summary: $(wc -l <"$tmp/serial.tsv") lines, expected 23"
 for np in 2 4; do
     "$mpiexec" "$npflag" "$np" "$@" "$hs" suite separation --config "$conf" --out "$tmp/np$np" \
         >"$tmp/np$np.tsv" 2>>"$tmp/err" || fail "np=$np: $(tail -3 "$tmp/err")"
