@@ -166,8 +166,10 @@ hs_csv *hs_csv_open(const char *dir, const char *name, const char *header, int n
         hs_sys_free(h);
         c->known = (off_t)hl;
         c->lines = 1;
-        if (rc == 0 && (rc = hs_csvfile_open(c->path, O_RDONLY, &fd, &size, err, errlen)) == 1)
+        if (rc == 0 && (rc = hs_csvfile_open(c->path, O_RDONLY, &fd, &size, err, errlen)) == 1) {
+            snprintf(err, errlen, "'%s' was removed as it was created", c->path);
             rc = -1;
+        }
     } else if (rc == 0) {
         rc = load(c, fd, size, err, errlen);
         if (rc == 0 && c->known < size) {
