@@ -13,7 +13,9 @@
 # except those whose checks are only of refusals (exit status, message,
 # nothing written), which a wrong result does not reach: cli_errors.sh and
 # suite_config.sh. Not run here: install_tree.sh and torch_check.sh (they do
-# not run hypersep from a path), slurm.sh (a Slurm cluster per run: minutes).
+# not run hypersep from a path). slurm.sh starts a private Slurm cluster per
+# run (as root; it skips itself otherwise) on its own ports: the ctest test
+# slurm is RUN_SERIAL, so the two clusters never run at once.
 # usage: negative_control.sh HYPERSEP SOURCE_DIR [MPIEXEC NPFLAG [FLAGS...]]
 set -u
 hs=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
@@ -87,6 +89,7 @@ for kind in fail wrong; do
         control $kind $name.sh "$t/$name.sh" "$h"
     done
     control $kind cli_models.sh "$t/cli_models.sh" "$h" "$src"
+    control $kind slurm.sh "$t/slurm.sh" "$h" "$src"
     control $kind mpi/suite_engine.sh "$t/mpi/suite_engine.sh" "$h"
     if [ -n "$mpi" ]; then
         # shellcheck disable=SC2086
