@@ -4,9 +4,13 @@
 
 #include <assert.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "sys.h"
 
@@ -95,30 +99,46 @@ int hs_nnfile_write(FILE *f, const hs_nn *net, const hs_hsmt *task, uint64_t ste
     return rc;
 }
 
-/* Reads the whole file; NULL with a message when it cannot. */
+/* Reads the whole file; NULL with a message when it cannot. Only a regular
+ * file is read, and only when its size fits in memory: a FIFO would block
+ * the open, a device (/dev/zero) never ends, and what is allocated is what
+ * the file holds. */
 static unsigned char *slurp(const char *path, size_t *len, char *err, size_t errlen)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
+    const int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
         snprintf(err, errlen, "--load: cannot open '%s': %s", path, strerror(errno));
         return NULL;
     }
-    size_t cap = 1 << 16, n = 0;
-    unsigned char *buf = hs_alloc(cap);
-    for (;;) {
-        if (n == cap) {
-            cap *= 2;
-            buf = hs_realloc(buf, cap);
-        }
-        size_t k = fread(buf + n, 1, cap - n, f);
-        n += k;
-        if (k == 0)
-            break;
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        snprintf(err, errlen, "--load: '%s' is not a regular file (allowed: a model file written by train --save)",
+                 path);
+        close(fd);
+        return NULL;
     }
-    int bad = ferror(f);
-    fclose(f);
-    if (bad) {
-        snprintf(err, errlen, "--load: cannot read '%s': I/O error", path);
+    const char *src;
+    const size_t avail = hs_sys_mem_available(&src), n = (size_t)st.st_size;
+    if ((uint64_t)st.st_size > avail) {
+        char a[32], b[32];
+        snprintf(err, errlen, "--load: '%s' is %s, more than the %s available (%s)", path,
+                 hs_sys_fmt_bytes((double)st.st_size, a, sizeof a), hs_sys_fmt_bytes((double)avail, b, sizeof b),
+                 src);
+        close(fd);
+        return NULL;
+    }
+    unsigned char *buf = hs_alloc(n ? n : 1);
+    size_t got = 0;
+    ssize_t r = 1;
+    while (got < n && r > 0)
+        if ((r = read(fd, buf + got, n - got)) > 0)
+            got += (size_t)r;
+        else if (r < 0 && errno == EINTR)
+            r = 1;
+    const int e = errno;
+    close(fd);
+    if (got != n) {
+        snprintf(err, errlen, "--load: cannot read '%s': %s", path, r < 0 ? strerror(e) : "the file shrank while read");
         hs_sys_free(buf);
         return NULL;
     }
@@ -200,17 +220,26 @@ hs_nn *hs_nnfile_load(const char *path, hs_hsmt *task, uint64_t *steps, char *er
     net = hs_nn_new(&hp);
     const unsigned char *p = buf + HEADER_BYTES;
     for (size_t i = 0; i < np; i++, p += rb) {
+        double v;
         if (rb == 4) {
             uint32_t u = get_u32(p);
             float f;
             memcpy(&f, &u, 4);
-            net->params[i] = (hs_real)f;
+            v = f;
         } else {
             uint64_t u = get_u64(p);
-            double d;
-            memcpy(&d, &u, 8);
-            net->params[i] = (hs_real)d;
+            memcpy(&v, &u, 8);
         }
+        /* The checksum only says the file is as written: training that
+         * diverged writes NaN or inf, and a model of them predicts nothing. */
+        if (!isfinite(v) || !isfinite((double)(hs_real)v)) {
+            snprintf(err, errlen, "--load: '%s' holds a parameter that is not finite (parameter %zu is %g; allowed: "
+                     "finite numbers)", path, i, v);
+            hs_nn_free(net);
+            net = NULL;
+            goto out;
+        }
+        net->params[i] = (hs_real)v;
     }
 out:
     hs_sys_free(buf);

@@ -38,8 +38,11 @@ int hs_nnfile_write(FILE *f, const hs_nn *net, const hs_hsmt *task, uint64_t ste
 
 /* Reads and verifies a model file. Returns the model (parameters loaded) and
  * its training task and steps, or NULL with a one-line message naming the
- * file and what is wrong: missing, truncated, not a model file, another
- * format version, checksum mismatch, inconsistent sizes. */
+ * file and what is wrong: missing, not a regular file (a FIFO or a device:
+ * only a file's own size is read), larger than the memory available,
+ * truncated, not a model file, another format version, checksum mismatch,
+ * inconsistent sizes, an invalid task (a basis code outside 0..d-1), a
+ * parameter that is NaN or infinite (which a checksum does not rule out). */
 hs_nn *hs_nnfile_load(const char *path, hs_hsmt *task, uint64_t *steps, char *err, size_t errlen);
 
 #endif

@@ -218,11 +218,13 @@ int hs_cmd_train(int argc, char **argv, hs_err *e)
         hs_atomic_abort(out);
         return hs_err_usage(e, "train", "%s", err);
     }
-    /* A full disk is found now rather than after training. */
+    /* A full disk is found now rather than after training; like a --save
+     * path that cannot be created, a destination without room is refused
+     * (status 2) before any work. */
     if (out && hs_atomic_reserve(out, desc->file_bytes(&tr), err, sizeof err) != 0) {
         hs_atomic_abort(out);
         hs_trainable_free(&tr);
-        return hs_err_set(e, HS_EXIT_FAILURE, "hypersep train: --save: %s", err);
+        return hs_err_usage(e, "train", "--save: %s", err);
     }
     char curr[32];
     hs_train_curriculum_name(to.curriculum, curr, sizeof curr);

@@ -8,13 +8,16 @@
 #include <assert.h>
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/types.h>
+#include <unistd.h>
 
 #include "combin.h"
 #include "sys.h"
@@ -277,13 +280,37 @@ static int parse_header(hs_dataset_reader *r, char *err, size_t errlen)
     return 0;
 }
 
-hs_dataset_reader *hs_dataset_open(const char *path, hs_hsmt *cfg, char *err, size_t errlen)
+/* Opens a regular file for reading; NULL with a message otherwise. A FIFO
+ * would block the open until a writer comes, and a device (/dev/zero) may
+ * never end or never send a newline. */
+static FILE *open_regular(const char *path, char *err, size_t errlen)
 {
-    FILE *f = fopen(path, "r");
-    if (!f) {
+    const int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
         snprintf(err, errlen, "%s: cannot open (%s)", path, strerror(errno));
         return NULL;
     }
+    struct stat st;
+    const int fl = fcntl(fd, F_GETFL);
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) != 0) {
+        snprintf(err, errlen, "%s: not a regular file (allowed: a dataset file written by hypersep sample)", path);
+        close(fd);
+        return NULL;
+    }
+    FILE *f = fdopen(fd, "r");
+    if (!f) {
+        snprintf(err, errlen, "%s: cannot open (%s)", path, strerror(errno));
+        close(fd);
+        return NULL;
+    }
+    return f;
+}
+
+hs_dataset_reader *hs_dataset_open(const char *path, hs_hsmt *cfg, char *err, size_t errlen)
+{
+    FILE *f = open_regular(path, err, errlen);
+    if (!f)
+        return NULL;
     hs_dataset_reader *r = hs_calloc(1, sizeof *r);
     r->f = f;
     size_t pl = strlen(path) + 1;
@@ -331,10 +358,7 @@ static int parse_writes(hs_dataset_reader *r, char *field, hs_seq *s, char *err,
 {
     const hs_hsmt *c = &r->cfg;
     char sb[SHOW_LEN];
-    long count = count_items(field, ',');
-    if (count != c->ell)
-        return fail(r, err, errlen, "%ld writes (must be ell=%ld)", count, c->ell);
-    char *p = field;
+    char *p = field; /* ell items: checked by the caller */
     for (long t = 0; t < c->ell; t++) {
         char *edge = next_tok(&p, ',');
         long size = count_items(edge, '.');
@@ -370,7 +394,7 @@ static int parse_queries(hs_dataset_reader *r, char *field, hs_seq *s, char *err
         if (!colon)
             return fail(r, err, errlen, "query %d: '%s' is not site:basis", t + 1, show(item, sb));
         *colon = '\0';
-        int site;
+        int site = 0; /* set by parse_site on success (gcc cannot see it through the inlining) */
         if (parse_site(r, item, "query", t + 1, &site, err, errlen) != 0)
             return -1;
         if (seen >> site & 1)
@@ -413,6 +437,34 @@ static int parse_outcomes(hs_dataset_reader *r, char *field, hs_seq *s, char *er
     return 0;
 }
 
+/* digits [. digits] [e (+|-) digits]: a probability as %.17g prints it
+ * (docs/formats.md). */
+static int plain_decimal(const char *s)
+{
+    const char *p = s;
+    while (isdigit((unsigned char)*p))
+        p++;
+    if (p == s)
+        return 0;
+    if (*p == '.') {
+        const char *q = ++p;
+        while (isdigit((unsigned char)*p))
+            p++;
+        if (p == q)
+            return 0;
+    }
+    if (*p == 'e') {
+        if (p[1] != '+' && p[1] != '-')
+            return 0;
+        const char *q = p += 2;
+        while (isdigit((unsigned char)*p))
+            p++;
+        if (p == q)
+            return 0;
+    }
+    return *p == '\0';
+}
+
 /* Needs the outcomes: a sampled outcome must have positive probability. */
 static int parse_probs(hs_dataset_reader *r, char *field, hs_seq *s, char *err, size_t errlen)
 {
@@ -431,21 +483,19 @@ static int parse_probs(hs_dataset_reader *r, char *field, hs_seq *s, char *err, 
         double *row = s->probs + (size_t)t * c->d, sum = 0;
         for (int o = 0; o < c->d; o++) {
             const char *tok = next_tok(&dist, '/');
-            /* strtod skips leading white space: refuse it so that only the
-             * number itself is accepted. Its ERANGE on subnormals is not an
-             * error: the value returned is the exact round trip of what was
-             * printed. */
-            char *end = NULL;
-            double v = 0;
-            if (*tok && !isspace((unsigned char)*tok))
-                v = strtod(tok, &end);
-            if (!end || *end != '\0')
-                return fail(r, err, errlen, "distribution %d: '%s' is not a number", t + 1, show(tok, sb));
+            /* Only the syntax %.17g prints (strtod alone would also take
+             * white space, a sign, hexadecimal, inf and nan). Its ERANGE on
+             * subnormals is not an error: the value returned is the exact
+             * round trip of what was printed. */
+            if (tok[0] == '-' && plain_decimal(tok + 1))
+                return fail(r, err, errlen, "distribution %d: probability %s is negative (allowed: [0, 1])",
+                            t + 1, show(tok, sb));
+            if (!plain_decimal(tok))
+                return fail(r, err, errlen, "distribution %d: '%s' is not a number (allowed: a plain decimal, "
+                            "digits, an optional fraction and exponent: 0.25, 1, 2.5e-07)", t + 1, show(tok, sb));
+            const double v = strtod(tok, NULL);
             if (!isfinite(v))
                 return fail(r, err, errlen, "distribution %d: probability %s is not finite (allowed: [0, 1])",
-                            t + 1, show(tok, sb));
-            if (v < 0)
-                return fail(r, err, errlen, "distribution %d: probability %s is negative (allowed: [0, 1])",
                             t + 1, show(tok, sb));
             row[o] = v;
             sum += v;
@@ -471,13 +521,12 @@ int hs_dataset_next(hs_dataset_reader *r, hs_seq *s, char *err, size_t errlen)
     if (rc <= 0)
         return rc;
     const hs_hsmt *c = &r->cfg;
-    if (!s->writes || s->ell != c->ell || s->q != c->q || s->d != c->d)
-        hs_seq_alloc(s, c->ell, c->q, c->d);
     /* Unlike lists, an empty line is one (empty) field. */
     long nf = *r->line ? count_items(r->line, '\t') : 1;
     if (nf != 5)
         return fail(r, err, errlen, "%ld tab-separated fields (must be 5: id, writes, queries, outcomes, probs)",
                     nf);
+
     char *p = r->line, *f[5];
     for (int i = 0; i < 5; i++)
         f[i] = next_tok(&p, '\t');
@@ -488,6 +537,14 @@ int hs_dataset_next(hs_dataset_reader *r, hs_seq *s, char *err, size_t errlen)
     if (r->have_id && id <= r->last_id)
         return fail(r, err, errlen, "id %" PRIu64 " after id %" PRIu64 " (ids must be strictly increasing)", id,
                     r->last_id);
+    /* The sequence is allocated only once the line is seen to hold ell
+     * writes, so its size is bounded by the file's, not by the header's
+     * ell (a 122-byte file may say ell = 10^9). */
+    const long nw = count_items(f[1], ',');
+    if (nw != c->ell)
+        return fail(r, err, errlen, "%ld writes (must be ell=%ld)", nw, c->ell);
+    if (!s->writes || s->ell != c->ell || s->q != c->q || s->d != c->d)
+        hs_seq_alloc(s, c->ell, c->q, c->d);
     s->id = id;
     if (parse_writes(r, f[1], s, err, errlen) != 0 || parse_queries(r, f[2], s, err, errlen) != 0 ||
         parse_outcomes(r, f[3], s, err, errlen) != 0 || parse_probs(r, f[4], s, err, errlen) != 0)

@@ -56,8 +56,10 @@ int hs_hsmt_validate(hs_hsmt *cfg, char *err, size_t errlen)
     }
     for (int i = 0; i < cfg->nbases; i++) {
         char buf[32];
-        if (cfg->bases[i] < HS_BASIS_Z || (cfg->d == 2 && cfg->bases[i] > 1)) {
-            snprintf(err, errlen, "basis code %d is not a basis for d=%d", cfg->bases[i], cfg->d);
+        /* Z, then chirp indices 0..d-1 (X, Y for d = 2). */
+        if (cfg->bases[i] < HS_BASIS_Z || cfg->bases[i] >= (cfg->d == 2 ? 2 : cfg->d)) {
+            snprintf(err, errlen, "basis code %d is not a basis for d=%d (allowed: Z, or a chirp index 0..%d)",
+                     cfg->bases[i], cfg->d, cfg->d == 2 ? 1 : cfg->d - 1);
             return -1;
         }
         for (int j = 0; j < i; j++)

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Installs the Debian packages hypersep needs, only those missing, quietly.
 # usage: scripts/deps.sh [build|test|analysis]
-#   test adds what the test suite uses; analysis adds matplotlib for analysis/
+#   test adds what the test suite uses (with clang and libFuzzer for fuzz/);
+#   analysis adds matplotlib for analysis/
 #   (the main job's plots). The Slurm daemons the Slurm test needs are
 #   installed by that test itself (tests/slurm.sh), only when it runs as root.
 set -eu
@@ -12,6 +13,8 @@ if [ "${1:-build}" = test ]; then
     # classical baselines (tests/torch_check.sh); matplotlib for the analysis
     # scripts' test (tests/analysis.sh).
     want="$want python3-numpy python3-torch python3-matplotlib"
+    # clang with libFuzzer: the fuzz targets (fuzz/), built and run by ctest.
+    want="$want clang libclang-rt-14-dev"
 elif [ "${1:-build}" = analysis ]; then
     want="$want python3-numpy python3-matplotlib"
 fi

@@ -199,9 +199,10 @@ typedef struct {
     uint64_t seed;
 } run_config;
 
-/* Rank 0: the rows of one n, appended as one group. */
-static void append_rows(hs_csv *csv, const bench *b, const run_config *c, const result *res, int has_global,
-                        size_t slice)
+/* Rank 0: the rows of one n, appended as one group. HS_OK, or the status of
+ * a failed append with its message in e. */
+static int append_rows(hs_csv *csv, const bench *b, const run_config *c, const result *res, int has_global,
+                       size_t slice, hs_err *e)
 {
     size_t cap = 8192, len = 0;
     char *rows = hs_alloc(cap), ts[32];
@@ -226,10 +227,15 @@ static void append_rows(hs_csv *csv, const bench *b, const run_config *c, const 
                                 hs_sys_host(), ts);
         assert(len < cap);
     }
-    hs_csv_append(csv, rows);
+    char err[768];
+    int usage;
+    const int bad = hs_csv_append(csv, rows, NULL, &usage, err, sizeof err);
+    hs_sys_free(rows);
+    if (bad)
+        return hs_err_set(e, usage ? HS_EXIT_USAGE : HS_EXIT_FAILURE, "hypersep suite engine: %s", err);
     fprintf(stderr, "suite engine: n=%d: %d rows appended to %s\n", b->n, OP_COUNT - !has_global,
             hs_csv_path(csv));
-    hs_sys_free(rows);
+    return HS_OK;
 }
 
 int hs_suite_engine(int argc, char **argv, hs_err *e)
@@ -272,7 +278,8 @@ int hs_suite_engine(int argc, char **argv, hs_err *e)
         if (hs_dsize_check_fit(ns[i], NULL, err, sizeof err) != 0)
             return hs_err_usage(e, "suite engine", "%s", err);
 
-    /* Rank 0 owns the file and decides which n are already measured; every
+    /* Rank 0 owns the file and decides which n are already measured (a rerun
+     * always resumes, so a torn last line is dropped: suites/csvlog.h); every
      * rank learns of a failure to open it before the collective work. */
     hs_csv *csv = NULL;
     int done[64] = {0};
@@ -280,7 +287,7 @@ int hs_suite_engine(int argc, char **argv, hs_err *e)
     if (me == 0) {
         char header[2048];
         hs_schema_header(schema, header, sizeof header);
-        csv = hs_csv_open(out, "engine.csv", header, schema->nkey, err, sizeof err);
+        csv = hs_csv_open(out, "engine.csv", header, schema->ncols, schema->nkey, 1, NULL, err, sizeof err);
         if (!csv)
             failed = hs_err_usage(e, "suite engine", "%s", err);
         for (int i = 0; csv && i < nn; i++) {
@@ -325,10 +332,16 @@ int hs_suite_engine(int argc, char **argv, hs_err *e)
         double norm = hs_dstate_norm2(b.st);
         if (fabs(norm - 1.0) > 1e-10)
             hs_sys_fatal("verification failed: norm %.17g after the n=%d measurements", norm, b.n);
-        if (me == 0)
-            append_rows(csv, &b, &run_cfg, res, has_global, slice);
+        int arc = me == 0 ? append_rows(csv, &b, &run_cfg, res, has_global, slice, e) : HS_OK;
         hs_dstate_free(b.st);
         hs_sys_free(b.e);
+        /* Every rank stops after a failed append (rank 0 has the message). */
+        double st = arc;
+        hs_comm_max(&st, 1);
+        if (st != HS_OK) {
+            hs_csv_close(csv);
+            return me == 0 ? arc : (int)st;
+        }
     }
     hs_csv_close(csv);
     return HS_OK;

@@ -2,15 +2,21 @@
  * separate processes (the tasks of a Slurm job array, each into its own
  * directory) into one results file. Headers must be identical; a
  * configuration (the suite's key columns) already in the output or seen in
- * an earlier input is kept once, the first time it is seen. The output is
- * appended to as one atomic group, so merging again adds nothing. */
+ * an earlier input is kept once, the first time it is seen. Every input is
+ * checked whole (suites/csvfile.h) before the new rows are appended to the
+ * output as one group, so merging again adds nothing; keys are looked up in
+ * hash sets, so a merge is linear in the rows. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "comm.h"
+#include "csvfile.h"
 #include "csvlog.h"
+#include "keyset.h"
 #include "schema.h"
 #include "suite.h"
 #include "sys.h"
@@ -21,24 +27,55 @@ static const char usage[] =
     "into DIR/<suite>.csv, keeping each configuration once (the first seen; rows\n"
     "already in DIR/<suite>.csv win). Prints rows_added= and duplicates= on stdout.\n";
 
-/* Whole file; NULL with a message when it cannot be read. */
-static char *read_all(const char *path, hs_err *e)
+/* One input file whole: a regular file (csvfile.h), NULL with a message
+ * otherwise. */
+static char *read_input(const char *path, size_t *len, hs_err *e)
 {
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        hs_err_usage(e, "suite merge", "cannot read '%s' (%s)", path, strerror(errno));
+    char err[768], *text = NULL;
+    int fd = -1;
+    off_t size;
+    int rc = hs_csvfile_open(path, O_RDONLY, &fd, &size, err, sizeof err);
+    if (rc == 1)
+        snprintf(err, sizeof err, "cannot read '%s' (%s)", path, strerror(ENOENT));
+    if (rc == 0 && hs_csvfile_pread(fd, path, 0, size, &text, err, sizeof err) != 0)
+        rc = -1;
+    if (fd >= 0)
+        close(fd);
+    if (rc != 0) {
+        hs_err_usage(e, "suite merge", "%s", err);
         return NULL;
     }
-    size_t cap = 1 << 16, len = 0, got;
-    char *buf = hs_alloc(cap);
-    while ((got = fread(buf + len, 1, cap - len - 1, f)) > 0)
-        if ((len += got) == cap - 1)
-            buf = hs_realloc(buf, cap *= 2);
-    if (ferror(f))
-        hs_sys_fatal("reading '%s': %s", path, strerror(errno));
-    fclose(f);
-    buf[len] = '\0';
-    return buf;
+    *len = (size_t)size;
+    return text;
+}
+
+/* The rows to add: those whose key is neither in the output nor in an
+ * earlier input (`seen`), in input order. */
+typedef struct {
+    const hs_csv *out;
+    hs_keyset *seen;
+    char *rows;
+    size_t len, cap;
+    long added, dup;
+} collect;
+
+static void take_row(void *ctx, const char *line, size_t len, size_t keylen)
+{
+    collect *c = ctx;
+    char key[HS_CSV_MAX_LINE];
+    memcpy(key, line, keylen);
+    key[keylen] = '\0';
+    if (hs_csv_has(c->out, key) || !hs_keyset_add(c->seen, line, keylen)) {
+        c->dup++;
+        return;
+    }
+    while (c->len + len + 2 > c->cap)
+        c->rows = hs_realloc(c->rows, c->cap *= 2);
+    memcpy(c->rows + c->len, line, len);
+    c->len += len;
+    c->rows[c->len++] = '\n';
+    c->rows[c->len] = '\0';
+    c->added++;
 }
 
 static const char *base(const char *p)
@@ -91,92 +128,71 @@ int hs_suite_merge(int argc, char **argv, hs_err *e)
         hs_sys_free(files);
         return rc;
     }
-    const int nkey = schema->nkey;
-    char **text = hs_calloc((size_t)nfiles, sizeof *text);
-    size_t hlen = 0;
+    /* Headers: every file's equals the first one's, which must be the
+     * header of this version of the suite. */
+    char header[2048], first[2048] = "", err[1024];
+    hs_schema_header(schema, header, sizeof header);
     for (int i = 0; rc == HS_OK && i < nfiles; i++) {
-        if (!(text[i] = read_all(files[i], e))) {
+        size_t len;
+        char *text = read_input(files[i], &len, e);
+        if (!text) {
             rc = HS_EXIT_USAGE;
             break;
         }
-        const char *nl = strchr(text[i], '\n');
-        if (!nl)
+        const char *nl = memchr(text, '\n', len);
+        const size_t hl = nl ? (size_t)(nl - text) : 0;
+        if (!nl || hl >= sizeof first)
             rc = hs_err_usage(e, "suite merge", "'%s': no header line", files[i]);
         else if (i == 0)
-            hlen = (size_t)(nl - text[0]);
-        else if ((size_t)(nl - text[i]) != hlen || strncmp(text[i], text[0], hlen) != 0)
+            snprintf(first, sizeof first, "%.*s", (int)hl, text);
+        else if (hl != strlen(first) || strncmp(text, first, hl) != 0)
             rc = hs_err_usage(e, "suite merge", "'%s': header differs from '%s' (allowed: files of one version)",
                               files[i], files[0]);
+        hs_sys_free(text);
     }
-    char *header = hs_alloc(hlen + 1);
-    memcpy(header, text[0] ? text[0] : "", hlen);
-    header[hlen] = '\0';
-    char err[1024];
-    hs_csv *csv = rc == HS_OK ? hs_csv_open(out, name, header, nkey, err, sizeof err) : NULL;
+    if (rc == HS_OK && strcmp(first, header) != 0)
+        rc = hs_err_usage(e, "suite merge", "'%s': not the header of suite %s of this version (allowed: files "
+                          "written by this version)", files[0], schema->suite);
+    /* The output always resumes: a torn last line left by a killed merge is
+     * dropped (csvlog.h), and merging again adds what is missing. */
+    hs_csv *csv = rc == HS_OK ? hs_csv_open(out, name, header, schema->ncols, schema->nkey, 1, NULL, err,
+                                            sizeof err)
+                              : NULL;
     if (rc == HS_OK && !csv)
         rc = hs_err_usage(e, "suite merge", "%s", err);
-    if (rc != HS_OK) {
-        for (int i = 0; i < nfiles; i++)
-            hs_sys_free(text[i]);
-        hs_sys_free(text);
-        hs_sys_free(header);
-        hs_sys_free(files);
-        return rc;
-    }
-
-    /* Rows to add, and the keys they bring, so a key repeated across the
-     * inputs is added once. */
-    size_t cap = 1 << 16, len = 0;
-    char *rows = hs_alloc(cap);
-    rows[0] = '\0';
-    char **seen = NULL;
-    size_t nseen = 0;
-    long dup = 0;
-    for (int i = 0; i < nfiles; i++)
-        for (char *line = strchr(text[i], '\n') + 1; *line;) {
-            char *nl = strchr(line, '\n');
-            size_t ll = nl ? (size_t)(nl - line) : strlen(line);
-            if (ll) {
-                size_t kl = 0;
-                for (int commas = 0; kl < ll; kl++)
-                    if (line[kl] == ',' && ++commas == nkey)
-                        break;
-                char *key = hs_alloc(kl + 1);
-                memcpy(key, line, kl);
-                key[kl] = '\0';
-                int known = hs_csv_has(csv, key);
-                for (size_t s = 0; s < nseen && !known; s++)
-                    known = strcmp(seen[s], key) == 0;
-                if (known) {
-                    dup++;
-                    hs_sys_free(key);
-                } else {
-                    seen = hs_realloc(seen, (nseen + 1) * sizeof *seen);
-                    seen[nseen++] = key;
-                    while (len + ll + 2 > cap)
-                        rows = hs_realloc(rows, cap *= 2);
-                    memcpy(rows + len, line, ll);
-                    len += ll;
-                    rows[len++] = '\n';
-                    rows[len] = '\0';
-                }
-            }
-            line += ll + (nl != NULL);
+    collect col = {.out = csv, .seen = hs_keyset_new(), .cap = 1 << 16};
+    col.rows = hs_alloc(col.cap);
+    col.rows[0] = '\0';
+    /* Every input is checked whole before anything is appended. */
+    for (int i = 0; rc == HS_OK && i < nfiles; i++) {
+        size_t len, end;
+        char *text = read_input(files[i], &len, e);
+        if (!text) {
+            rc = HS_EXIT_USAGE;
+            break;
         }
-    if (len)
-        hs_csv_append(csv, rows);
-    fprintf(stderr, "merge: %zu rows added to %s from %d files, %ld duplicates dropped\n", nseen,
-            hs_csv_path(csv), nfiles, dup);
-    printf("rows_added=%zu\nduplicates=%ld\n", nseen, dup);
-    for (size_t s = 0; s < nseen; s++)
-        hs_sys_free(seen[s]);
-    hs_sys_free(seen);
-    hs_sys_free(rows);
-    for (int i = 0; i < nfiles; i++)
-        hs_sys_free(text[i]);
-    hs_sys_free(text);
-    hs_sys_free(header);
+        const hs_csvfile_spec spec = {files[i], schema->ncols, schema->nkey, 0,
+                                      "allowed: complete rows; inputs are not repaired"};
+        const size_t body = strlen(header) + 1;
+        if (hs_csvfile_rows(&spec, text, len, body, 2, &end, take_row, &col, err, sizeof err) != 0)
+            rc = hs_err_usage(e, "suite merge", "%s", err);
+        hs_sys_free(text);
+    }
+    long skipped = 0;
+    int usage = 0;
+    if (rc == HS_OK && col.len && hs_csv_append(csv, col.rows, &skipped, &usage, err, sizeof err) != 0)
+        rc = hs_err_set(e, usage ? HS_EXIT_USAGE : HS_EXIT_FAILURE, "hypersep suite merge: %s", err);
+    if (rc == HS_OK) {
+        /* Rows another writer added to the output meanwhile count as duplicates. */
+        col.added -= skipped;
+        col.dup += skipped;
+        fprintf(stderr, "merge: %ld rows added to %s from %d files, %ld duplicates dropped\n", col.added,
+                hs_csv_path(csv), nfiles, col.dup);
+        printf("rows_added=%ld\nduplicates=%ld\n", col.added, col.dup);
+    }
+    hs_keyset_free(col.seen);
+    hs_sys_free(col.rows);
     hs_sys_free(files);
     hs_csv_close(csv);
-    return HS_OK;
+    return rc;
 }

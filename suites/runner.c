@@ -156,20 +156,20 @@ static int parse_slice(const hs_run_opts *o, int *i, int *n, hs_err *e)
     return HS_OK;
 }
 
-/* DIR/models.tsv: `hypersep models`, replaced atomically. */
-static void write_models(const char *dir)
+/* DIR/models.tsv: `hypersep models`, replaced atomically under the lock of
+ * DIR. 0, or -1 with a message. */
+static int write_models(const char *dir, char *err, size_t errlen)
 {
-    char *buf = NULL, path[4200], err[512];
+    char *buf = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
     if (!f)
         hs_sys_fatal("open_memstream: out of memory");
     hs_models_print(f);
     fclose(f);
-    snprintf(path, sizeof path, "%s/models.tsv", dir);
-    if (hs_atomic_replace(path, buf, len, err, sizeof err) != 0)
-        hs_sys_fatal("%s", err);
+    const int rc = hs_csv_replace_beside(dir, "models.tsv", buf, len, err, errlen);
     free(buf);
+    return rc;
 }
 
 /* Order of items by decreasing cost, then increasing index. */
@@ -238,7 +238,11 @@ int hs_run_grid(const hs_run_opts *o, hs_run_item *items, int count, hs_run_fn f
     char err[1024], name[256], header[2048];
     snprintf(name, sizeof name, "%s.csv", o->schema->suite);
     hs_schema_header(o->schema, header, sizeof header);
-    hs_csv *csv = hs_csv_open(o->out, name, header, o->schema->nkey, err, sizeof err);
+    /* The files this suite writes atomically in DIR, whose temporaries an
+     * interrupted run may have left. */
+    const char *also[] = {"models.tsv", o->summary, NULL};
+    hs_csv *csv = hs_csv_open(o->out, name, header, o->schema->ncols, o->schema->nkey, o->resume, also, err,
+                              sizeof err);
     double bad = csv ? 0 : 1;
     hs_comm_max(&bad, 1);
     if (bad) {
@@ -251,8 +255,16 @@ int hs_run_grid(const hs_run_opts *o, hs_run_item *items, int count, hs_run_fn f
 
     /* The registry beside the results, for analysis/ (names, classes,
      * colours of the models in the rows). */
-    if (rank == 0)
-        write_models(o->out);
+    bad = rank == 0 && write_models(o->out, err, sizeof err) != 0;
+    hs_comm_max(&bad, 1);
+    if (bad) {
+        hs_csv_close(csv);
+        hs_sys_free(sorted);
+        hs_sys_free(sl);
+        hs_sys_free(rk);
+        return rank == 0 ? hs_err_set(e, HS_EXIT_FAILURE, "hypersep suite: %s: %s", o->schema->suite, err)
+                         : HS_EXIT_FAILURE;
+    }
 
     /* Every rank checks the whole slice against the file before anyone
      * appends, so all reach the same verdict. */
@@ -307,11 +319,17 @@ int hs_run_grid(const hs_run_opts *o, hs_run_item *items, int count, hs_run_fn f
 
     const double t0 = hs_sys_now();
     double done_cost = 0;
-    int done = 0;
-    for (int i = 0; i < count && !stop_flag; i++) {
+    int done = 0, elsewhere = 0, wrc = HS_OK; /* wrc: this rank's failure to append */
+    for (int i = 0; i < count && !stop_flag && wrc == HS_OK; i++) {
         const hs_run_item *it = sorted[i];
-        if (sl[i] != run.slice || rk[i] != rank || hs_csv_has(csv, it->key))
+        if (sl[i] != run.slice || rk[i] != rank)
             continue;
+        if (hs_csv_has(csv, it->key)) {
+            /* Written meanwhile by another process on the same --out (the
+             * keys are brought up to date at every append). */
+            elsewhere++;
+            continue;
+        }
         fprintf(stderr, "%s [rank %d] %d/%d: %s ...\n", o->schema->suite, rank, done + 1, todo, it->label);
         const double t1 = hs_sys_now();
         char *rows = NULL;
@@ -319,11 +337,17 @@ int hs_run_grid(const hs_run_opts *o, hs_run_item *items, int count, hs_run_fn f
         fn(ctx, it, &run, &rows, &len);
         if (rows && len) {
             sigset_t old;
+            int usage;
             sigprocmask(SIG_BLOCK, &block, &old);
-            hs_csv_append(csv, rows);
+            if (hs_csv_append(csv, rows, NULL, &usage, err, sizeof err) != 0) {
+                fail(o, e, "%s", err); /* sets the message */
+                wrc = usage ? HS_EXIT_USAGE : HS_EXIT_FAILURE;
+            }
             sigprocmask(SIG_SETMASK, &old, NULL);
         }
         hs_sys_free(rows);
+        if (wrc != HS_OK)
+            break;
         if (!len)
             break; /* the configuration gave up on a stop signal */
         done++;
@@ -340,11 +364,15 @@ int hs_run_grid(const hs_run_opts *o, hs_run_item *items, int count, hs_run_fn f
     hs_sys_free(sorted);
     hs_sys_free(sl);
     hs_sys_free(rk);
-    double stopped = done < todo ? 1 : 0;
-    hs_comm_max(&stopped, 1);
+    double failed[2] = {wrc == HS_EXIT_USAGE ? 2 : wrc != HS_OK ? 1 : 0, done + elsewhere < todo ? 1 : 0};
+    hs_comm_max(failed, 2);
     signal(SIGTERM, SIG_DFL);
     signal(SIGINT, SIG_DFL);
-    if (!stopped)
+    if (wrc != HS_OK)
+        return wrc;
+    if (failed[0])
+        return failed[0] > 1 ? HS_EXIT_USAGE : HS_EXIT_FAILURE; /* another rank has the message */
+    if (!failed[1])
         return HS_OK;
     return hs_err_set(e, HS_EXIT_INTERRUPTED, "%s: stopped by a signal before the grid was complete; rerun the "
                       "same command with --resume to continue", o->schema->suite);

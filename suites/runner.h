@@ -40,6 +40,8 @@ typedef struct {
     int print_grid;     /* 1: print the configurations (key, label, estimated cost) and stop */
     int threads;        /* recorded in the provenance columns */
     const char *note;   /* printed by rank 0 once the options are valid, or NULL */
+    const char *summary; /* the file the suite writes beside the CSV after the grid
+                            (hs_csv_replace_beside), or NULL */
 } hs_run_opts;
 
 typedef struct hs_run hs_run;
@@ -65,10 +67,12 @@ int hs_run_parse(const hs_schema *schema, const char *usage, const hs_config_key
 typedef void (*hs_run_fn)(void *ctx, const hs_run_item *it, hs_run *run, char **rows, size_t *len);
 
 /* Collective. Validates the options (HS_EXIT_USAGE: bad --slice, existing
- * rows of this grid without --resume, an existing file with another
- * header), then runs this process's share of items[0..count). Returns HS_OK
- * when all of it was done (rows appended), HS_EXIT_INTERRUPTED (with the
- * message to resume) when a signal stopped it. */
+ * rows of this grid without --resume, an existing file with another header
+ * or malformed, suites/csvlog.h), then runs this process's share of
+ * items[0..count). Returns HS_OK when all of it was done (rows appended),
+ * HS_EXIT_INTERRUPTED (with the message to resume) when a signal stopped it,
+ * HS_EXIT_FAILURE when a row could not be written (a full disk: the file
+ * keeps the rows before it, --resume continues). */
 int hs_run_grid(const hs_run_opts *o, hs_run_item *items, int count, hs_run_fn fn, void *ctx, hs_err *e);
 
 /* Appends the provenance fields (no leading comma, no newline) to the

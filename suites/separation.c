@@ -379,6 +379,14 @@ static int grid_tasks(sep_ctx *x, long *ks, int *nk, long (*task_n)[HS_CONFIG_MA
     return HS_OK;
 }
 
+/* The key a task's n comes from: n_list (grid = n), n (fixed) or ell. */
+static const char *task_key(const hs_config *cf)
+{
+    char word[4][32];
+    hs_config_words(cf, "grid", word);
+    return strcmp(word[0], "n") == 0 ? "n_list" : hs_config_int(cf, "n") > 0 ? "n" : "ell";
+}
+
 /* Expands the configuration into the list of configurations, checking every
  * task and model size before anything runs (HS_EXIT_USAGE naming the key). */
 static int build_grid(sep_ctx *x, hs_err *e)
@@ -416,6 +424,12 @@ static int build_grid(sep_ctx *x, hs_err *e)
             if (hs_hsmt_basis_parse(words[i], x->d, &x->bases[i]) != 0)
                 return hs_config_err(cf, e, "bases", "'%s' is not a basis for d = %d (allowed: Z, X, Y for d = 2; "
                                      "Z or a chirp index 0..d-1 for d > 2)", words[i], x->d);
+        /* Distinct as bases, not only as words ("1" and "01" at d > 2). */
+        for (int i = 0; i < nb; i++)
+            for (int j = 0; j < i; j++)
+                if (x->bases[i] == x->bases[j])
+                    return hs_config_err(cf, e, "bases", "'%s' and '%s' are the same basis (allowed: distinct "
+                                         "bases)", words[j], words[i]);
         x->nbases = nb;
     }
     const int nalso = hs_config_words(cf, "also_train", also);
@@ -437,8 +451,12 @@ static int build_grid(sep_ctx *x, hs_err *e)
                 memcpy(t.bases, x->bases, sizeof t.bases);
                 hs_hsmt_defaults(&t);
                 char err[512];
+                /* Bases and d were checked above; what is left depends on
+                 * k, q and n (fixed, or from ell). */
+                /* Bases and d were checked above; what is left depends on
+                 * k, q and n (from n_list, fixed, or from ell). */
                 if (hs_hsmt_validate(&t, err, sizeof err) != 0)
-                    return hs_config_err(cf, e, c.k > c.n ? "k" : q > c.n ? "queries" : "bases",
+                    return hs_config_err(cf, e, c.k > c.n ? "k" : q > c.n ? "queries" : task_key(cf),
                                          "k = %d, ell = %ld, n = %d: %s", c.k, c.ell, c.n, err);
                 if (hs_state_check_fit(t.n, t.d, err, sizeof err) != 0)
                     return hs_config_err(cf, e, "max_n", "%s", err);
@@ -577,7 +595,7 @@ int hs_suite_separation(int argc, char **argv, hs_err *e)
     }
     const hs_run_opts ro = {.schema = S, .out = cli.out, .slice = cli.slice, .resume = cli.resume,
                             .print_grid = cli.print_grid,
-                            .threads = cli.threads, .note = x.note};
+                            .threads = cli.threads, .note = x.note, .summary = HS_SEPSUM_FILE};
     rc = hs_run_grid(&ro, items, x.nconf, run_one, &x, e);
     if (rc == HS_OK && hs_comm_rank() == 0) {
         const char **keys = hs_alloc((size_t)(x.nconf ? x.nconf : 1) * sizeof *keys);

@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "atomic.h"
 #include "comm.h"
+#include "csvlog.h"
 #include "opts.h"
 #include "sys.h"
 #include "train.h"
@@ -225,16 +225,14 @@ int hs_sepsum_write(const char *csv_path, const hs_schema *S, const char *const 
     hs_sys_free(sorted);
     nrows = latest_per_key(rows, nrows, S);
 
-    char spath[4200], err[512];
-    snprintf(spath, sizeof spath, "%s/separation_summary.tsv", dir);
-    hs_atomic *a = hs_atomic_open(spath, err, sizeof err);
-    if (!a) {
-        for (int i = 0; i < nrows; i++)
-            hs_sys_free(rows[i].line);
-        hs_sys_free(rows);
-        return hs_err_set(e, HS_EXIT_FAILURE, "hypersep suite separation: summary: %s", err);
-    }
-    FILE *out = hs_atomic_file(a);
+    /* Built in memory, then written under the lock of DIR (a writer killed
+     * meanwhile leaves a temporary that the next open of the results file
+     * removes). */
+    char *text = NULL, err[512];
+    size_t tlen = 0;
+    FILE *out = open_memstream(&text, &tlen);
+    if (!out)
+        hs_sys_fatal("open_memstream for the summary");
     static const char head[] = "k\tell\tn\tcorr_length\tmodel\tfit\tquant_bits\tmin_size\tmin_state_dim\t"
                                "min_memory_bits\texcess_loss_bits\tstatus\tnote\tlower_bound_dim\tlower_bound_bits\t"
                                "quantum_bits\texact_bits\n";
@@ -315,7 +313,11 @@ int hs_sepsum_write(const char *csv_path, const hs_schema *S, const char *const 
         hs_sys_free(rows[i].line);
     hs_sys_free(rows);
     fflush(stdout);
-    if (hs_atomic_commit(a, err, sizeof err) != 0)
+    if (fclose(out) != 0)
+        hs_sys_fatal("writing the summary in memory");
+    const int rc = hs_csv_replace_beside(dir, HS_SEPSUM_FILE, text, tlen, err, sizeof err);
+    free(text); /* from open_memstream: plain malloc */
+    if (rc != 0)
         return hs_err_set(e, HS_EXIT_FAILURE, "hypersep suite separation: summary: %s", err);
     return HS_OK;
 }

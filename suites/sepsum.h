@@ -39,10 +39,13 @@ typedef struct {
 void hs_sepsum_group(const hs_sepsum_row *rows, int n, hs_sepsum_result *out);
 const char *hs_sepsum_status_name(int status);
 
+/* The summary's name in the results directory. */
+#define HS_SEPSUM_FILE "separation_summary.tsv"
+
 /* The summary of a separation CSV (schema S) over the rows whose keys are
  * keys[0..nkeys) (this grid's; keys NULL: every row): one line per group (the key without size
  * and seed), in the order of keys, on stdout and in DIR/separation_summary.tsv
- * (atomically; columns: docs/formats.md). HS_EXIT_FAILURE with a message
+ * (atomically, under the lock of DIR; columns: docs/formats.md). HS_EXIT_FAILURE with a message
  * when the summary cannot be written. */
 int hs_sepsum_write(const char *csv_path, const hs_schema *S, const char *const *keys, int nkeys, const char *dir,
                     hs_err *e);

@@ -23,6 +23,12 @@ check() { # check DESCRIPTION CONDITION-EXIT-STATUS
 
 "$hs" models >"$tmp/models.tsv"; st=$?
 [ "$st" -eq 0 ] || { echo "FAIL: hypersep models (status $st)"; exit 1; }
+# The scripts take every model's class and colour from this file: each
+# model of the registry must be in it.
+for m in lstm gru transformer exact presample tableau khrnn ansatz; do
+    grep -q "^$m	" "$tmp/models.tsv"
+    check "hypersep models lists $m" $?
+done
 M="--models $tmp/models.tsv"
 
 if ! "$py" report.py --help >/dev/null 2>"$tmp/err"; then
@@ -50,7 +56,8 @@ fails_with() {
     "$@" >"$tmp/o" 2>"$tmp/e"
     rc=$?
     [ "$rc" -eq 2 ] && [ ! -s "$tmp/o" ] && [ "$(wc -l <"$tmp/e")" -eq 1 ] && grep -qF -- "$msg" "$tmp/e"
-    check "$desc (exit $rc: $(cat "$tmp/e"))" $?
+    st=$? # before the message is built: $(...) would reset $?
+    check "$desc (exit $rc: $(cat "$tmp/e"))" "$st"
 }
 
 out="$tmp/out"

@@ -9,17 +9,24 @@ trap 'rm -rf "$tmp"' EXIT
 fails=0; passes=0
 
 # expect_usage_error PATTERN ARGS...: PATTERN must appear in the message.
+# With first argument timeout_hs, hypersep runs under a 20 s timeout.
 expect_usage_error() {
     pattern=$1; shift
     out="$tmp/out.tsv"
     rm -f "$out"
-    "$hs" "$@" >"$tmp/stdout" 2>"$tmp/stderr"
+    if [ "$1" = timeout_hs ]; then
+        shift
+        set -- timeout 20 "$hs" "$@"
+    else
+        set -- "$hs" "$@"
+    fi
+    "$@" >"$tmp/stdout" 2>"$tmp/stderr"
     rc=$?
     lines=$(wc -l <"$tmp/stderr")
     leftovers=$(ls "$tmp" | grep -c '^out\.tsv')
     if [ "$rc" -ne 2 ] || [ "$lines" -ne 1 ] || [ -s "$tmp/stdout" ] || [ "$leftovers" -ne 0 ] ||
         ! grep -q -- "$pattern" "$tmp/stderr"; then
-        echo "FAIL: hypersep $* -> rc=$rc, stderr lines=$lines, files=$leftovers"
+        echo "FAIL: $* -> rc=$rc, stderr lines=$lines, files=$leftovers"
         sed 's/^/    stderr: /' "$tmp/stderr"
         fails=$((fails + 1))
     else
@@ -37,6 +44,12 @@ expect_usage_error "--queries: 5 is larger than --n 4" sample --n 4 --k 2 --ell 
 expect_usage_error "--ell: -1 is out of range" sample --n 4 --k 2 --ell -1 $O
 expect_usage_error "'1.5' is not an integer" sample --n 4 --k 2 --ell 1.5 $O
 expect_usage_error "--seed: '-3' is not an integer" sample --n 4 --k 2 --ell 3 --seed -3 $O
+# strtoull would take these (a space and a sign, wrapping to 1): refused.
+expect_usage_error "--seed: ' -18446744073709551615' is not an integer" sample --n 4 --k 2 --ell 3 \
+    --seed ' -18446744073709551615' $O
+expect_usage_error "--seed: '+5' is not an integer" sample --n 4 --k 2 --ell 3 --seed +5 $O
+expect_usage_error "--seed: '18446744073709551616' is not an integer" sample --n 4 --k 2 --ell 3 \
+    --seed 18446744073709551616 $O
 # Bases.
 expect_usage_error "'W' is not a basis for d=2" sample --n 4 --k 2 --ell 3 --bases Z,W $O
 expect_usage_error "'3' is not a basis for d=3" sample --n 4 --k 2 --ell 3 --d 3 --bases Z,3 $O
@@ -74,6 +87,29 @@ expect_usage_error "site.tsv:4" eval --model khrnn --data "$tmp/site.tsv"
 # Probabilities that do not sum to 1.
 awk -F'\t' 'BEGIN{OFS="\t"} NR==3{$5 = "0.7/0.7" substr($5, index($5, ","))} {print}' "$tmp/good.tsv" >"$tmp/sum.tsv"
 expect_usage_error "sum.tsv:3" eval --model khrnn --data "$tmp/sum.tsv"
+
+# Probabilities other than plain decimals (docs/formats.md), each on line 3.
+for p in 0x1p-1 +0.5 .5; do
+    awk -F'\t' -v p="$p" 'BEGIN{OFS="\t"} NR==3{split($5, d, "/"); $5 = p "/" substr($5, length(d[1]) + 2)} {print}' \
+        "$tmp/good.tsv" >"$tmp/plain.tsv"
+    grep -qF "$p/" "$tmp/plain.tsv" || { echo "FAIL: fixture for '$p' not made"; fails=$((fails + 1)); }
+    expect_usage_error "plain.tsv:3: distribution 1: '$p' is not a number (allowed: a plain decimal" \
+        eval --model khrnn --data "$tmp/plain.tsv"
+done
+# A header asking for 10^9 and 4.5e10 writes in a file of 122 bytes: refused
+# at its data line, without allocating for the header (HYPERSEP_MEM_LIMIT
+# does not bound allocation: a reader that allocated 7.5 GiB or 360 GB
+# first would run out of memory or be killed, not print this line).
+for ell in 1000000000 45000000000; do
+    { printf '# hypersep-hsmt v1 n=4 k=2 d=2 ell=%s q=2 bases=Z,X seed=1\n' "$ell"
+      printf 'id\twrites\tqueries\toutcomes\tprobs\n0\t0.1\t0:Z,1:Z\t0,0\t1/0,1/0\n'; } >"$tmp/big_ell.tsv"
+    expect_usage_error "big_ell.tsv:3: 1 writes (must be ell=$ell)" eval --model khrnn --data "$tmp/big_ell.tsv"
+done
+# Not files: a device that never ends, a FIFO nobody writes (a hang is a
+# failure: timeout exits 124).
+expect_usage_error "/dev/zero: not a regular file" eval --model khrnn --data /dev/zero
+mkfifo "$tmp/fifo.tsv"
+expect_usage_error "fifo.tsv: not a regular file" timeout_hs eval --model khrnn --data "$tmp/fifo.tsv"
 
 echo "cli_errors: $passes passed, $fails failed"
 [ "$fails" -eq 0 ]

@@ -12,41 +12,56 @@ check() { # check DESCRIPTION CONDITION-EXIT-STATUS
     if [ "$2" -eq 0 ]; then passes=$((passes + 1)); else echo "FAIL: $1"; fails=$((fails + 1)); fi
 }
 
+# A status is saved (st=$?) right after its command: in check "...$(cmd)" $?
+# the $? would be that of cmd. An awk check fails when its key is missing.
 for spec in "5 3 12 2" "6 2 20 2" "4 2 8 3" "3 2 5 5"; do
     set -- $spec
     f="$tmp/d$1_$2_$4.tsv"
     "$hs" sample --n "$1" --k "$2" --ell "$3" --d "$4" --count 20 --seed 7 --out "$f" 2>/dev/null
-    check "sample n=$1 k=$2 d=$4" $?
+    st=$?
+    [ "$st" -eq 0 ] && [ "$(wc -l <"$f")" -eq 22 ]
+    check "sample n=$1 k=$2 d=$4: status $st, 2 header lines and 20 sequences" $?
     "$hs" eval --model khrnn --data "$f" >"$tmp/eval.txt"
     check "eval n=$1 k=$2 d=$4" $?
+    grep -qx 'sequences=20' "$tmp/eval.txt"
+    check "eval n=$1 k=$2 d=$4 scored the 20 sequences" $?
     # |excess loss| < 1e-9 bits per output with exact parameters.
-    awk -F= '$1=="excess_loss_bits"{x=$2<0?-$2:$2; exit !(x<1e-9)}' "$tmp/eval.txt"
-    check "exact khrnn excess loss ~0 (n=$1 k=$2 d=$4): $(grep excess "$tmp/eval.txt")" $?
+    awk -F= '$1=="excess_loss_bits"{n++; x=$2<0?-$2:$2; ok=(x<1e-9)} END{exit !(n == 1 && ok)}' "$tmp/eval.txt"
+    st=$?
+    check "exact khrnn excess loss ~0 (n=$1 k=$2 d=$4): $(grep excess "$tmp/eval.txt")" $st
     "$hs" eval --model khrnn --params random --seed 3 --data "$f" >"$tmp/eval_r.txt"
-    awk -F= '$1=="excess_loss_bits"{exit !($2>1e-3)}' "$tmp/eval_r.txt"
+    check "eval --params random n=$1 k=$2 d=$4" $?
+    awk -F= '$1=="excess_loss_bits"{n++; ok=($2>1e-3)} END{exit !(n == 1 && ok)}' "$tmp/eval_r.txt"
     check "random khrnn excess loss > 0 (n=$1 k=$2 d=$4)" $?
 done
 
-# Same seed: byte-identical output, file or stdout.
+# Same seed: byte-identical output, file or stdout (both runs must succeed
+# and write the 10 sequences: two failed runs compare equal too).
 "$hs" sample --n 6 --k 3 --ell 15 --count 10 --seed 9 --out "$tmp/a.tsv"
+st1=$?
 "$hs" sample --n 6 --k 3 --ell 15 --count 10 --seed 9 >"$tmp/b.tsv"
-cmp -s "$tmp/a.tsv" "$tmp/b.tsv"
-check "same seed, same bytes" $?
+st2=$?
+[ "$st1" -eq 0 ] && [ "$st2" -eq 0 ] && [ "$(wc -l <"$tmp/a.tsv")" -eq 12 ] && cmp -s "$tmp/a.tsv" "$tmp/b.tsv"
+check "same seed, same bytes (statuses $st1, $st2)" $?
 # Sequence 7 alone equals line 7 of the batch (lines 1-2 are headers).
-"$hs" sample --n 6 --k 3 --ell 15 --first 7 --count 1 --seed 9 | tail -n 1 >"$tmp/alone.tsv"
+"$hs" sample --n 6 --k 3 --ell 15 --first 7 --count 1 --seed 9 >"$tmp/seq7.tsv"
+st=$?
+tail -n 1 "$tmp/seq7.tsv" >"$tmp/alone.tsv"
 sed -n '10p' "$tmp/a.tsv" >"$tmp/batch7.tsv"
-cmp -s "$tmp/alone.tsv" "$tmp/batch7.tsv"
-check "sequence 7 alone equals sequence 7 in the batch" $?
+[ "$st" -eq 0 ] && [ "$(cut -f1 "$tmp/alone.tsv")" = 7 ] && cmp -s "$tmp/alone.tsv" "$tmp/batch7.tsv"
+check "sequence 7 alone equals sequence 7 in the batch (status $st)" $?
 # Threads do not change the output.
 OMP_NUM_THREADS=1 "$hs" sample --n 6 --k 3 --ell 15 --count 10 --seed 9 >"$tmp/c.tsv"
-cmp -s "$tmp/a.tsv" "$tmp/c.tsv"
-check "one thread, same bytes" $?
+st=$?
+[ "$st" -eq 0 ] && [ -s "$tmp/a.tsv" ] && cmp -s "$tmp/a.tsv" "$tmp/c.tsv"
+check "one thread, same bytes (status $st)" $?
 
 # info: binom(10, 3) = 120 hyperedges, lower bound 119, 2^10 * 16 bytes.
 "$hs" info --n 10 --k 3 >"$tmp/info.txt"
-grep -qx 'hyperedges=120' "$tmp/info.txt" && grep -qx 'classical_lower_bound_bits=119' "$tmp/info.txt" &&
+st=$?
+[ "$st" -eq 0 ] && grep -qx 'hyperedges=120' "$tmp/info.txt" && grep -qx 'classical_lower_bound_bits=119' "$tmp/info.txt" &&
     grep -qx 'state_bytes=16384' "$tmp/info.txt" && grep -qx 'quantum_memory_bits=10' "$tmp/info.txt"
-check "info arithmetic" $?
+check "info arithmetic (status $st)" $?
 
 echo "cli_roundtrip: $passes passed, $fails failed"
 [ "$fails" -eq 0 ]

@@ -38,6 +38,19 @@ static void test_validate(void **state)
     c = (hs_hsmt){.n = 4, .k = 2, .ell = 3, .d = 1};
     hs_hsmt_defaults(&c);
     assert_int_equal(hs_hsmt_validate(&c, err, sizeof err), -1);
+    /* Basis codes as a model file stores them: chirp indices below d only
+     * (5 at d = 3 once passed; 2 and 1 are the largest allowed at d = 3, 2). */
+    c = (hs_hsmt){.n = 4, .k = 2, .ell = 3, .d = 3, .q = 2, .nbases = 2, .bases = {HS_BASIS_Z, 5}};
+    assert_int_equal(hs_hsmt_validate(&c, err, sizeof err), -1);
+    assert_non_null(strstr(err, "basis code 5 is not a basis for d=3"));
+    c.bases[1] = 3;
+    assert_int_equal(hs_hsmt_validate(&c, err, sizeof err), -1);
+    c.bases[1] = 2;
+    assert_int_equal(hs_hsmt_validate(&c, err, sizeof err), 0);
+    c = (hs_hsmt){.n = 4, .k = 2, .ell = 3, .d = 2, .q = 2, .nbases = 2, .bases = {HS_BASIS_Z, 2}};
+    assert_int_equal(hs_hsmt_validate(&c, err, sizeof err), -1);
+    c.bases[1] = 1;
+    assert_int_equal(hs_hsmt_validate(&c, err, sizeof err), 0);
     int code;
     assert_int_equal(hs_hsmt_basis_parse("Y", 2, &code), 0);
     assert_int_equal(code, 1);

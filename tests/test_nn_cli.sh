@@ -17,15 +17,22 @@ bad() { echo "FAIL: $*"; fails=$((fails + 1)); }
 
 # expect_usage_error PATTERN ARGS...: exit 2, one stderr line containing
 # PATTERN, empty stdout, no model file.
+# With first argument timeout_hs, hypersep runs under a 20 s timeout.
 expect_usage_error() {
     pattern=$1; shift
     rm -f "$tmp/new.bin"
-    "$hs" "$@" >"$tmp/stdout" 2>"$tmp/stderr"
+    if [ "$1" = timeout_hs ]; then
+        shift
+        set -- timeout 20 "$hs" "$@"
+    else
+        set -- "$hs" "$@"
+    fi
+    "$@" >"$tmp/stdout" 2>"$tmp/stderr"
     rc=$?
     lines=$(wc -l <"$tmp/stderr")
     if [ "$rc" -ne 2 ] || [ "$lines" -ne 1 ] || [ -s "$tmp/stdout" ] || [ -e "$tmp/new.bin" ] ||
         ls "$tmp" | grep -q 'new.bin.tmp' || ! grep -q -- "$pattern" "$tmp/stderr"; then
-        bad "hypersep $* -> rc=$rc, stderr lines=$lines"
+        bad "$* -> rc=$rc, stderr lines=$lines"
         sed 's/^/    stderr: /' "$tmp/stderr"
     else
         ok
@@ -50,14 +57,19 @@ grep -q "^train: step 60/60 loss" "$tmp/progress" && ok || bad "no final progres
 "$hs" eval --model lstm --load "$tmp/m.bin" --data "$tmp/held.tsv" >"$tmp/eval" 2>/dev/null && ok || bad "eval --load"
 # Batched (train) and per-sequence (eval) forward passes agree to float
 # rounding: 1e-6 bits per output.
+# A missing value fails (two empty values would compare equal).
 for k in excess_loss_bits cross_entropy_bits; do
     awk -v a="$(key $k "$tmp/train1")" -v b="$(key $k "$tmp/eval")" \
-        'BEGIN { d = a - b; if (d < 0) d = -d; exit !(d < 1e-6) }' && ok ||
+        'BEGIN { if (a == "" || b == "") exit 1; d = a - b; if (d < 0) d = -d; exit !(d < 1e-6) }' && ok ||
         bad "$k: train $(key $k "$tmp/train1") eval $(key $k "$tmp/eval")"
 done
 for k in optimum_bits outputs memory_bits params; do
-    [ "$(key $k "$tmp/train1")" = "$(key $k "$tmp/eval")" ] && ok || bad "$k differs between train and eval"
+    [ -n "$(key $k "$tmp/train1")" ] && [ "$(key $k "$tmp/train1")" = "$(key $k "$tmp/eval")" ] && ok ||
+        bad "$k differs between train and eval (or is missing)"
 done
+# eval scored the 200 held-out sequences: 200 x 3 queries.
+[ "$(key sequences "$tmp/eval")" = 200 ] && [ "$(key outputs "$tmp/eval")" = 600 ] && ok ||
+    bad "eval --load: sequences=$(key sequences "$tmp/eval") outputs=$(key outputs "$tmp/eval") (want 200, 600)"
 # Determinism: everything but timings repeats.
 "$hs" train --model lstm $task $small >"$tmp/train2" 2>/dev/null
 grep -v -e seconds -e tokens_per_s "$tmp/train1" >"$tmp/t1"
@@ -81,6 +93,12 @@ expect_usage_error "trained on n=3 k=1 d=2 bases=Z,X,Y, the data has n=4" \
     eval --model lstm --load "$tmp/m.bin" --data "$tmp/n4.tsv"
 expect_usage_error "--load: required for --model lstm" eval --model lstm --data "$tmp/held.tsv"
 expect_usage_error "--load: cannot open" eval --model lstm --load "$tmp/none.bin" --data "$tmp/held.tsv"
+# Not files: a device never ends, a FIFO nobody writes would block (timeout
+# turns a hang into status 124, a failure).
+expect_usage_error "--load: '/dev/zero' is not a regular file" eval --model lstm --load /dev/zero --data "$tmp/held.tsv"
+mkfifo "$tmp/fifo.bin"
+expect_usage_error "--load: '$tmp/fifo.bin' is not a regular file" timeout_hs eval --model lstm --load "$tmp/fifo.bin" \
+    --data "$tmp/held.tsv"
 expect_usage_error "--params: model transformer takes its parameters from --load" \
     eval --model transformer --params exact --load "$tmp/t.bin" --data "$tmp/held.tsv"
 # Options of train.

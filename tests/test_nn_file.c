@@ -3,6 +3,7 @@
  * refused with a message that says why. Files are built or damaged byte by
  * byte following the layout documented in nn_file.h. */
 #include <dirent.h>
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cblas.h>
@@ -223,6 +225,58 @@ static void test_damaged_files_are_refused(void **state)
     hs_nn_free(net);
 }
 
+/* Values and tasks a checksum does not vouch for: NaN or inf parameters (a
+ * diverged training writes them faithfully), a basis code outside 0..d-1;
+ * and inputs that are not files (a device never ends, a FIFO blocks the
+ * open: alarm turns a hang into a failure). */
+static void test_bad_values_and_inputs(void **state)
+{
+    (void)state;
+    hs_hsmt cfg = {.n = 4, .k = 2, .d = 3, .ell = 3, .seed = 9};
+    hs_hsmt_defaults(&cfg);
+    char err[256];
+    assert_int_equal(hs_hsmt_validate(&cfg, err, sizeof err), 0);
+    hs_nn *net = model(HS_NN_LSTM, &cfg);
+    save(net, &cfg);
+    size_t len;
+    unsigned char *b = read_all(&len);
+    unsigned char *c = malloc(len);
+    const size_t rb = sizeof(hs_real), P = net->nparams;
+    const double bad[3] = {NAN, INFINITY, -INFINITY};
+    for (int i = 0; i < 3; i++) {
+        memcpy(c, b, len);
+        const size_t at = 136 + (i == 0 ? 0 : P - 1) * rb; /* first and last parameter */
+        const hs_real v = (hs_real)bad[i];
+        memcpy(c + at, &v, rb); /* little-endian host, as the format */
+        reseal(c, len);
+        write_all(c, len);
+        expect_refused("holds a parameter that is not finite");
+    }
+    memcpy(c, b, len);
+    c[72 + 4 * 2] = 5; /* bases[2] = 5 at d = 3 */
+    reseal(c, len);
+    write_all(c, len);
+    expect_refused("basis code 5 is not a basis for d=3");
+
+    hs_hsmt t;
+    uint64_t steps;
+    char msg[512];
+    assert_null(hs_nnfile_load("/dev/zero", &t, &steps, msg, sizeof msg));
+    assert_non_null(strstr(msg, "'/dev/zero' is not a regular file"));
+    char fifo[160];
+    snprintf(fifo, sizeof fifo, "%s/fifo", dir);
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    alarm(20);
+    hs_nn *none = hs_nnfile_load(fifo, &t, &steps, msg, sizeof msg);
+    alarm(0);
+    unlink(fifo);
+    assert_null(none);
+    assert_non_null(strstr(msg, "is not a regular file"));
+    free(b);
+    free(c);
+    hs_nn_free(net);
+}
+
 static void test_open_for_eval(void **state)
 {
     (void)state;
@@ -282,6 +336,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_round_trip, setup, teardown),
         cmocka_unit_test_setup_teardown(test_other_width_is_converted, setup, teardown),
         cmocka_unit_test_setup_teardown(test_damaged_files_are_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bad_values_and_inputs, setup, teardown),
         cmocka_unit_test_setup_teardown(test_open_for_eval, setup, teardown),
         cmocka_unit_test_setup_teardown(test_writer_is_atomic, setup, teardown),
     };

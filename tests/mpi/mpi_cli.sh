@@ -33,12 +33,15 @@ for spec in "16 3 300 13 8" "12 2 60 12 4"; do
     args="sample --n $1 --k $2 --ell $3 --queries $4 --count 5 --seed 21"
     # shellcheck disable=SC2086
     "$hs" $args --out "$tmp/plain.tsv" 2>/dev/null
-    check "plain sample n=$1" $?
+    st=$?
+    [ "$st" -eq 0 ] && [ "$(wc -l <"$tmp/plain.tsv")" -eq 7 ]
+    check "plain sample n=$1: status $st, 2 header lines and 5 sequences" $?
     for np in 1 2 4 8; do
         [ "$np" -le "$5" ] || continue
         # shellcheck disable=SC2086
         run "$np" $args --out "$tmp/np$np.tsv" 2>"$tmp/err"
-        check "sample n=$1 under $np ranks exits 0: $(head -c 300 "$tmp/err")" $?
+        st=$? # before the message is built: $(...) would reset $?
+        check "sample n=$1 under $np ranks exits 0: $(head -c 300 "$tmp/err")" "$st"
         cmp -s "$tmp/plain.tsv" "$tmp/np$np.tsv"
         check "sample n=$1: $np ranks byte-identical to a plain run" $?
     done
@@ -46,7 +49,7 @@ done
 # stdout carries the data once, from rank 0.
 "$hs" sample --n 12 --k 2 --ell 60 --count 5 --seed 21 >"$tmp/plain_stdout.tsv" 2>/dev/null
 run 4 sample --n 12 --k 2 --ell 60 --count 5 --seed 21 >"$tmp/stdout.tsv" 2>/dev/null
-cmp -s "$tmp/plain_stdout.tsv" "$tmp/stdout.tsv"
+[ "$(wc -l <"$tmp/stdout.tsv")" -eq 7 ] && cmp -s "$tmp/plain_stdout.tsv" "$tmp/stdout.tsv"
 check "stdout under 4 ranks equals a plain run's" $?
 fi
 
@@ -84,7 +87,8 @@ check "info under 2 ranks prints once" $?
 
 # suite engine: 2 ranks, two n; a rerun appends nothing.
 run 2 suite engine --n-list 12,13 --repeats 2 --out "$tmp/res" 2>"$tmp/err"
-check "suite engine under 2 ranks: $(tail -n 3 "$tmp/err")" $?
+st=$?
+check "suite engine under 2 ranks: $(tail -n 3 "$tmp/err")" "$st"
 rows=$(($(wc -l <"$tmp/res/engine.csv") - 1))
 test "$rows" -eq 10
 check "suite engine: 5 operations x 2 n = 10 rows (got $rows)" $?

@@ -9,6 +9,8 @@ shift 4
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
+. "$(cd "$(dirname "$0")/.." && pwd)/results_layout.sh"
+results_layout "$hs" "$tmp/layout" || exit 1
 # Deterministic columns: all but the times (train_seconds, eval_seconds)
 # and the provenance (slice onwards), found by name in the header.
 rows() {
@@ -21,6 +23,12 @@ rows() {
 
 HYPERSEP_MPI=0 "$hs" suite separation --config "$conf" --out "$tmp/serial" >"$tmp/serial.tsv" 2>"$tmp/err"
 rows "$tmp/serial/separation.csv" >"$tmp/serial.rows"
+# The grid of tests/fixtures/tiny_separation.conf: 2 k x 2 ell x 6 or 7 models
+# (tableau for k = 2 only), the LSTM at two sizes: 26 rows of nf fields; the
+# summary has a header and one line per (k, ell, model): 22.
+[ "$(wc -l <"$tmp/serial.rows")" -eq 26 ] || fail "serial run: $(wc -l <"$tmp/serial.rows") rows, expected 26"
+sep_whole "$tmp/serial/separation.csv" || fail "serial run: a row without $nf fields"
+[ "$(wc -l <"$tmp/serial.tsv")" -eq 23 ] || fail "serial summary: $(wc -l <"$tmp/serial.tsv") lines, expected 23"
 for np in 2 4; do
     "$mpiexec" "$npflag" "$np" "$@" "$hs" suite separation --config "$conf" --out "$tmp/np$np" \
         >"$tmp/np$np.tsv" 2>>"$tmp/err" || fail "np=$np: $(tail -3 "$tmp/err")"
