@@ -53,9 +53,12 @@ SEPARATION = Table("separation", [
     ("lower_bound_dim", F), ("quantum_bits", F), ("exact_bits", F), ("epsilon", F), ("curve", S)], 16)
 
 TRAINABILITY = Table("trainability", [
-    ("kind", S), ("model", S), ("k", I), ("n", I), ("ell", I), ("queries", I), ("seed", I),
-    ("step", I), ("samples", I), ("params", I), ("grad_var", F), ("grad_var_query", F),
-    ("grad_abs_mean", F), ("loss_bits", F), ("excess_loss_bits", F), ("seconds", F)], 8)
+    ("kind", S), ("model", S), ("k", I), ("n", I), ("ell", I), ("queries", I), ("reading", S), ("init", S),
+    ("seed", I), ("steps", I), ("lr", F), ("step", I),
+    ("samples", I), ("params", I), ("grad_var", F), ("grad_var_lo", F), ("grad_var_hi", F),
+    ("grad_var_query", F), ("grad_var_query_lo", F), ("grad_var_query_hi", F), ("grad_abs_mean", F),
+    ("loss_bits", F), ("excess_loss_bits", F), ("steps_used", I), ("verdict", S), ("lie_dim", I),
+    ("lie_expected", F), ("seconds", F)], 12)
 
 CONTEXTUALITY = Table("contextuality", [
     ("k", I), ("n", I), ("d", I), ("bases", S), ("states", I), ("seed", I), ("contexts", I),
@@ -429,41 +432,6 @@ def state_slopes(points):
     keys = sorted(points, key=lambda lk: (lk[0] in ("lower_bound", "quantum"), model_rank(lk[0]), lk[1]))
     return [(label, k, len(pts), fit_slope([math.log(n) for n, _, _ in pts], [math.log(v) for _, v, _ in pts]))
             for label, k in keys for pts in [points[(label, k)]]]
-
-
-# ---- trainability ----
-
-def variance_series(rows):
-    """{(model, k): [(n, mean grad_var, mean grad_var_query, rows)]} sorted by n,
-    means over the rows of that n (seeds, ell); kind = variance only."""
-    acc = {}
-    for r in rows:
-        if r["kind"] == "variance" and r["grad_var"] is not None:
-            a = acc.setdefault((r["model"], r["k"]), {}).setdefault(r["n"], ([], []))
-            a[0].append(r["grad_var"])
-            if r["grad_var_query"] is not None:
-                a[1].append(r["grad_var_query"])
-    mean = lambda v: sum(v) / len(v) if v else None
-    return {key: [(n, mean(g), mean(q), len(g)) for n, (g, q) in sorted(byn.items())]
-            for key, byn in sorted(acc.items(), key=lambda kv: (model_rank(kv[0][0]), kv[0][1]))}
-
-
-def decay_rate(series, query=False):
-    """Slope of log2 grad_var (query: grad_var_query) against n (per site)
-    over the points where it is > 0, and the number of such points."""
-    pts = [(n, q if query else g) for n, g, q, _ in series]
-    pts = [(n, g) for n, g in pts if g is not None and g > 0]
-    return fit_slope([n for n, _ in pts], [math.log2(g) for _, g in pts]), len(pts)
-
-
-def curves(rows):
-    """{(k, n): {(ell, seed): [row, ...] sorted by step}} for kind = curve."""
-    out = {}
-    for r in rows:
-        if r["kind"] == "curve" and r["step"] is not None:
-            out.setdefault((r["k"], r["n"]), {}).setdefault((r["ell"], r["seed"]), []).append(r)
-    return {kn: {ls: sorted(v, key=lambda r: r["step"]) for ls, v in sorted(c.items())}
-            for kn, c in sorted(out.items())}
 
 
 def import_pyplot():

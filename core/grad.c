@@ -300,26 +300,34 @@ int hs_grad_queries(hs_grad_sim *s, const hs_seq *seq, const double (*angles)[3]
     return 0;
 }
 
-double hs_grad_seq_loss(const hs_seq *seq, const double *r, const double *dr, int nparams, int kind,
-                        double *g)
+double hs_grad_output_loss(const hs_seq *seq, const double *r, const double *dr, int nparams, int kind, int t,
+                           double *g)
 {
     const int P = nparams;
     double loss = 0;
-    for (int t = 0; t < seq->q; t++)
-        for (int o = 0; o < 2; o++) {
-            /* Weight of log2 1/r_t(o) in this loss. */
-            double wt = kind == HS_LOSS_CE ? seq->probs[2 * t + o] : (o == seq->outcomes[t]);
-            if (!(wt > 0))
-                continue;
-            const double ro = r[2 * t + o];
-            loss -= wt * log2(ro > HS_SCORE_FLOOR ? ro : HS_SCORE_FLOOR);
-            if (g && ro > HS_SCORE_FLOOR) {
-                const double f = -wt / (ro * M_LN2);
-                const double *d = dr + (size_t)(2 * t + o) * P;
-                for (int j = 0; j < P; j++)
-                    g[j] += f * d[j];
-            }
+    for (int o = 0; o < 2; o++) {
+        /* Weight of log2 1/r_t(o) in this loss. */
+        const double wt = kind == HS_LOSS_CE ? seq->probs[2 * t + o] : (o == seq->outcomes[t]);
+        if (!(wt > 0))
+            continue;
+        const double ro = r[2 * t + o];
+        loss -= wt * log2(ro > HS_SCORE_FLOOR ? ro : HS_SCORE_FLOOR);
+        if (g && ro > HS_SCORE_FLOOR) {
+            const double f = -wt / (ro * M_LN2);
+            const double *d = dr + (size_t)(2 * t + o) * P;
+            for (int j = 0; j < P; j++)
+                g[j] += f * d[j];
         }
+    }
+    return loss;
+}
+
+double hs_grad_seq_loss(const hs_seq *seq, const double *r, const double *dr, int nparams, int kind,
+                        double *g)
+{
+    double loss = 0;
+    for (int t = 0; t < seq->q; t++)
+        loss += hs_grad_output_loss(seq, r, dr, nparams, kind, t, g);
     return loss;
 }
 

@@ -88,8 +88,11 @@ void hs_grad_euler(const double ang[3], hs_amp v[4], hs_amp dv[3][4]);
 int hs_grad_queries(hs_grad_sim *s, const hs_seq *seq, const double (*angles)[3], int pbase,
                     double *r, double *dr);
 
-/* Loss of one sequence (bits, summed over its q outputs) from r and dr as
- * above; adds d loss / d x_j into g[P] when g is not NULL. */
+/* Loss of output t of one sequence (bits) from r and dr as above; adds
+ * d loss / d x_j into g[P] when g is not NULL. */
+double hs_grad_output_loss(const hs_seq *seq, const double *r, const double *dr, int nparams, int kind, int t,
+                           double *g);
+/* The sum of hs_grad_output_loss over the sequence's q outputs. */
 double hs_grad_seq_loss(const hs_seq *seq, const double *r, const double *dr, int nparams, int kind,
                         double *g);
 

@@ -15,6 +15,7 @@ enum hs_rng_purpose {
     HS_RNG_OUTCOMES = 3, /* Born-rule samples */
     HS_RNG_PARAMS = 4,   /* model initialisation */
     HS_RNG_TRAIN = 5,    /* training-time randomness (batches, dropout) */
+    HS_RNG_BOOTSTRAP = 6, /* resampling of reported statistics (util/stats.h) */
 };
 
 typedef struct {

@@ -63,8 +63,9 @@ static void range_text(const hs_config_key *k, char *buf, size_t len)
     else if (k->type == HS_CFG_INT && k->words)
         snprintf(buf, len, "%s or an integer in %.15g..%.15g", k->words, k->min, k->max);
     else
-        snprintf(buf, len, "%s in %.15g..%.15g", k->type == HS_CFG_DOUBLE ? "a number" : "integers",
-                 k->min, k->max);
+        snprintf(buf, len, "%s in %.15g..%.15g",
+                 k->type == HS_CFG_DOUBLE ? "a number" : k->type == HS_CFG_DOUBLES ? "numbers" : "integers", k->min,
+                 k->max);
 }
 
 /* Checks one value against its key; HS_EXIT_USAGE naming where it came from.
@@ -77,7 +78,8 @@ static int check(const hs_config *c, int i, const char *src, const char *v, hs_e
     range_text(k, allowed, sizeof allowed);
     if (!*v)
         return fail(e, c->suite, "%s: %s: empty value (allowed: %s)", src, k->key, allowed);
-    const int list = k->type == HS_CFG_INTS || k->type == HS_CFG_WORDS;
+    const int list = k->type == HS_CFG_INTS || k->type == HS_CFG_DOUBLES || k->type == HS_CFG_WORDS;
+    const int real = k->type == HS_CFG_DOUBLE || k->type == HS_CFG_DOUBLES;
     char seen[HS_CONFIG_MAX_LIST][256];
     int count = 0;
     for (const char *p = v;; count++) {
@@ -102,10 +104,10 @@ static int check(const hs_config *c, int i, const char *src, const char *v, hs_e
         } else if (!(k->type == HS_CFG_INT && is_word(k->words, w))) {
             char *end;
             errno = 0;
-            double x = k->type == HS_CFG_DOUBLE ? strtod(w, &end) : (double)strtoll(w, &end, 10);
+            double x = real ? strtod(w, &end) : (double)strtoll(w, &end, 10);
             if (errno || *end || x != x)
                 return fail(e, c->suite, "%s: %s: '%s' is not %s (allowed: %s)", src, k->key, w,
-                            k->type == HS_CFG_DOUBLE ? "a number" : "an integer", allowed);
+                            real ? "a number" : "an integer", allowed);
             if (x < k->min || x > k->max)
                 return fail(e, c->suite, "%s: %s: %s is out of range (allowed: %s)", src, k->key, w, allowed);
         }
@@ -228,6 +230,18 @@ long hs_config_int(const hs_config *c, const char *key)
     char buf[256];
     snprintf(buf, sizeof buf, "%s", c->value[i]);
     return is_word(c->keys[i].words, trim(buf)) ? -1 : strtol(c->value[i], NULL, 10);
+}
+
+int hs_config_doubles(const hs_config *c, const char *key, double *out)
+{
+    int i = index_of(c, key), n = 0;
+    assert(c->keys[i].type == HS_CFG_DOUBLES);
+    for (const char *p = c->value[i]; p; n++) {
+        out[n] = strtod(p, NULL);
+        p = strchr(p, ',');
+        p = p ? p + 1 : NULL;
+    }
+    return n;
 }
 
 double hs_config_double(const hs_config *c, const char *key)

@@ -21,6 +21,7 @@ typedef enum {
     HS_CFG_INTS,   /* list of integers in [min, max] */
     HS_CFG_INT,    /* one integer in [min, max], or one of `words` */
     HS_CFG_DOUBLE, /* one number in [min, max] */
+    HS_CFG_DOUBLES, /* list of numbers in [min, max] */
     HS_CFG_WORDS,  /* list of words, each one of `words` (comma-separated) or, when words
                       is NULL, any word without spaces */
 } hs_config_type;
@@ -52,6 +53,8 @@ void hs_config_free(hs_config *c);
  * length. hs_config_int returns -1 when the value is one of the key's words;
  * hs_config_word copies that word or value text. */
 int hs_config_ints(const hs_config *c, const char *key, long *out);
+/* The numbers of an HS_CFG_DOUBLES key into out[HS_CONFIG_MAX_LIST]; their count. */
+int hs_config_doubles(const hs_config *c, const char *key, double *out);
 long hs_config_int(const hs_config *c, const char *key);
 double hs_config_double(const hs_config *c, const char *key);
 int hs_config_words(const hs_config *c, const char *key, char out[][32]);

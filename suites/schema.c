@@ -22,10 +22,15 @@ static const hs_col separation[] = {
     {"train_seconds", F}, {"eval_seconds", F}, {"steps_used", I}, {"verdict", S}, {"lower_bound_bits", F},
     {"lower_bound_dim", F}, {"quantum_bits", F}, {"exact_bits", F}, {"epsilon", F}, {"curve", S}, PROVENANCE};
 
+/* One table for the four parts (docs/formats.md#trainability): kind lie,
+ * variance, run and curve rows leave the columns of the other parts empty. */
 static const hs_col trainability[] = {
-    {"kind", S}, {"model", S}, {"k", I}, {"n", I}, {"ell", I}, {"queries", I}, {"seed", I}, {"step", I},
-    {"samples", I}, {"params", I}, {"grad_var", F}, {"grad_var_query", F}, {"grad_abs_mean", F},
-    {"loss_bits", F}, {"excess_loss_bits", F}, {"seconds", F}, PROVENANCE};
+    {"kind", S}, {"model", S}, {"k", I}, {"n", I}, {"ell", I}, {"queries", I}, {"reading", S}, {"init", S},
+    {"seed", I}, {"steps", I}, {"lr", F}, {"step", I},
+    {"samples", I}, {"params", I}, {"grad_var", F}, {"grad_var_lo", F}, {"grad_var_hi", F},
+    {"grad_var_query", F}, {"grad_var_query_lo", F}, {"grad_var_query_hi", F}, {"grad_abs_mean", F},
+    {"loss_bits", F}, {"excess_loss_bits", F}, {"steps_used", I}, {"verdict", S}, {"lie_dim", I},
+    {"lie_expected", F}, {"seconds", F}, PROVENANCE};
 
 static const hs_col contextuality[] = {
     {"k", I}, {"n", I}, {"d", I}, {"bases", S}, {"states", I}, {"seed", I},
@@ -45,7 +50,7 @@ static const hs_col engine[] = {
 #define TABLE(name, key) {#name, name, (int)(sizeof name / sizeof name[0]), key}
 static const hs_schema schemas[] = {
     TABLE(separation, 16),
-    TABLE(trainability, 8),
+    TABLE(trainability, 12),
     TABLE(contextuality, 6),
     TABLE(engine, 7),
 };

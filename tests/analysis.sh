@@ -100,30 +100,120 @@ slope "$tmp/sep.tsv" quantum 1 1.0
 check "quantum k=1 slope 1" $?
 
 # ---- plot_trainability.py ----
+# The fixture carries the suite's header (suites/schema.c) exactly.
+[ "$(head -n 1 "$fx/trainability.csv")" = \
+  "$("$hs" suite trainability --print-header | tail -n +2 | cut -f1 | paste -sd, -)" ]
+check "tests/fixtures/trainability.csv has the header of hypersep suite trainability --print-header" $?
 "$py" plot_trainability.py $M -o "$out" "$fx/trainability.csv" >"$tmp/tr.tsv"
 check "plot_trainability.py runs" $?
-for f in trainability_variance.png trainability_curves.png; do
+for f in trainability_variance.png trainability_success.png trainability_curves.png; do
     is_png "$out/$f"
     check "$f is a PNG" $?
 done
-# Slopes of log2 grad_var against n over n = 4, 6, 8:
-# ansatz k=2: 0.08, 0.02, 0.005: a factor 1/4 per 2 sites, slope -1 (n=8
-#   also has a stale row with 0.5, timestamp 14:10:00 < 15:10:30: dropped).
-slope "$tmp/tr.tsv" ansatz 2 -1.0
-check "ansatz k=2 log2 slope -1 (latest duplicate by timestamp)" $?
-# grad_var_query is 0.7 grad_var in every fixture row: the same slope.
-awk -F'\t' '$1 == "ansatz" && $2 == 2 { d = $5 + 1; ok = (d < 1e-3 && d > -1e-3) } END { exit !ok }' "$tmp/tr.tsv"
-check "ansatz k=2 query log2 slope -1" $?
-# ansatz k=1: 0.05, 0.025, 0.0125: a factor 1/2 per 2 sites, slope -1/2.
-slope "$tmp/tr.tsv" ansatz 1 -0.5
-check "ansatz k=1 log2 slope -1/2" $?
-# khrnn k=2: 0.04, 0.02, 0.02: log2 - mean = (2/3, -1/3, -1/3) against
-#   n - 6 = (-2, 0, 2): sum xy = -4/3 - 2/3 = -2, sum xx = 8, slope -1/4.
-slope "$tmp/tr.tsv" khrnn 2 -0.25
-check "khrnn k=2 log2 slope -1/4" $?
-# khrnn k=1: 0.03 at every n: slope 0; khrnn k=3: one n: n/a.
-slope "$tmp/tr.tsv" khrnn 1 0.0 && slope "$tmp/tr.tsv" khrnn 3 n/a
-check "khrnn k=1 slope 0, k=3 n/a" $?
+cmp -s "$tmp/tr.tsv" "$out/trainability_fits.tsv"
+check "plot_trainability.py prints trainability_fits.tsv" $?
+# field TSV COLUMN "NAME=VALUE ...": COLUMN of the one row of TSV (columns
+# named by its header) whose named columns have these values.
+field() {
+    awk -F'\t' -v col="$2" -v keys="$3" '
+        NR == 1 { for (i = 1; i <= NF; i++) idx[$i] = i; nk = split(keys, kv, " "); next }
+        { ok = 1
+          for (j = 1; j <= nk; j++) { split(kv[j], p, "="); if ($(idx[p[1]]) != p[2]) ok = 0 }
+          if (ok) { v = $(idx[col]); hits++ } }
+        END { print v; exit hits != 1 }' "$1"
+}
+# near VALUE EXPECTED: a number within 1e-3 of EXPECTED (printed with 6
+# digits; the hand values below are rounded to 6 digits).
+near() { awk -v v="$1" -v w="$2" 'BEGIN { d = v - w; exit !(v != "" && d <= 1e-3 && d >= -1e-3) }'; }
+fit() { field "$out/trainability_fits.tsv" "$1" "model=$2 k=2 reading=$3 init=$4 part=$5"; }
+# Fits of ln V (fits.py). Write: x = n; query: x = ln n. For n = 4, 6, 8:
+#   n - 6 = (-2, 0, 2), Sxx = 8; ln n - mean = (-ln3/3, 2 ln3/3 - ln2,
+#   ln2 - ln3/3) = (-0.366204, 0.039261, 0.326943), Sxx = 0.242539.
+# ansatz first uniform write: 0.08, 0.02, 0.005, a factor 1/4 per 2 sites:
+#   exactly exponential, b = -ln2 = -0.693147 per site (RSS ~ 0), chosen;
+#   polynomial: ln V - mean = ln2 (2, 0, -2), Sxy = 2 ln2 (ln4 - ln8) =
+#   -2 ln2^2 = -0.960906, c = -0.960906 / 0.242539 = -3.96187. (n = 8 also
+#   has a stale row with 0.5, timestamp 08:01:59 < 09:01:17: dropped; kept,
+#   the curve would rise and the choice be none.)
+[ "$(fit choice ansatz first uniform write)" = exponential ] &&
+    near "$(fit exp_slope ansatz first uniform write)" -0.693147 &&
+    near "$(fit poly_exponent ansatz first uniform write)" -3.96187
+check "ansatz first/uniform write: exponential, b = -ln2, c = -3.96187 (latest duplicate)" $?
+# ansatz first uniform query: 2 / n^3, exactly polynomial, c = -3, chosen;
+#   exponential: ln V - mean = -3 (ln n - mean), Sxy = -3 (2 ln8 - 2 ln4) =
+#   -6 ln2, b = -6 ln2 / 8 = -0.519860; RSS = 9 Sxx - (6 ln2)^2 / 8 =
+#   2.182851 - 2.162039 = 0.020812, se = sqrt(0.020812 / 1 / 8) = 0.051005.
+[ "$(fit choice ansatz first uniform query)" = polynomial ] &&
+    near "$(fit poly_exponent ansatz first uniform query)" -3 &&
+    near "$(fit exp_slope ansatz first uniform query)" -0.519860 &&
+    near "$(fit exp_se ansatz first uniform query)" 0.051005
+check "ansatz first/uniform query: polynomial, c = -3, b = -(3/4) ln2 (se 0.051)" $?
+# ansatz all uniform write: 0.04, 0.02, 0.02; ln V - mean = ln2 (2/3,
+#   -1/3, -1/3), Syy = (2/3) ln2^2 = 0.320302.
+#   exponential: Sxy = -2 ln2, b = -ln2/4 = -0.173287, fitted ln2 (1/2, 0,
+#     -1/2), residuals ln2 (1/6, -1/3, 1/6), RSS = ln2^2 / 6 = 0.080075,
+#     se = sqrt(RSS / 1 / 8) = ln2 / sqrt(48) = 0.100047; AIC = 3 ln(RSS/3)
+#     + 4 = 3 (-3.623371) + 4 = -6.870113.
+#   polynomial: Sxy = -ln2 ln3 / 3 = -0.253835, c = -1.046574, RSS = Syy -
+#     Sxy^2 / Sxx = 0.320302 - 0.265657 = 0.054645, se = sqrt(0.054645 /
+#     0.242539) = 0.474662; AIC = 3 ln(0.054645 / 3) + 4 = -8.016364.
+#   The polynomial law has the lower AIC and c + 2 se = -0.097 < 0: chosen
+#   (three points leave one degree of freedom: the 2-se rule is lenient).
+[ "$(fit choice ansatz all uniform write)" = polynomial ] &&
+    near "$(fit exp_slope ansatz all uniform write)" -0.173287 &&
+    near "$(fit exp_se ansatz all uniform write)" 0.100047 &&
+    near "$(fit poly_exponent ansatz all uniform write)" -1.046574 &&
+    near "$(fit poly_se ansatz all uniform write)" 0.474662 &&
+    near "$(fit aic_exp ansatz all uniform write)" -6.870113 &&
+    near "$(fit aic_poly ansatz all uniform write)" -8.016364
+check "ansatz all/uniform write: polynomial c = -1.0466 (se 0.4747), b = -0.1733 (se 0.1000), AICs" $?
+# No decay to attribute: flat (0.03 at every n: slopes 0, se 0, slope +
+# 2 se = 0 is not < 0), rising (khrnn small write 0.01, 0.02, 0.04: b =
+# ln2/2 = 0.346574), two n (ansatz last: n = 4, 6; khrnn small query: V = 0
+# at n = 4 is left out), one n (khrnn k = 3).
+[ "$(fit choice khrnn first uniform write)" = none ] && [ "$(fit exp_slope khrnn first uniform write)" = 0 ] &&
+    [ "$(fit exp_se khrnn first uniform write)" = 0 ] && [ "$(fit choice ansatz all uniform query)" = none ] &&
+    [ "$(fit choice khrnn first small write)" = none ] && near "$(fit exp_slope khrnn first small write)" 0.346574 &&
+    [ "$(fit points khrnn first small query)" = 2 ] && [ "$(fit choice khrnn first small query)" = none ] &&
+    [ "$(fit exp_slope khrnn first small query)" = "" ] && [ "$(fit points ansatz last uniform write)" = 2 ] &&
+    [ "$(field "$out/trainability_fits.tsv" points "model=khrnn k=3 part=write")" = 1 ]
+check "flat, rising, two-n and one-n curves: none" $?
+# Success per (model, k, n, ell, steps, lr). Wilson 95% (z = 1.959964,
+# z^2 = 3.841459): centre (p + z^2/2N) / (1 + z^2/N), half-width
+# z sqrt(p(1-p)/N + z^2/4N^2) / (1 + z^2/N). N = 4: 1 + z^2/N = 1.960365,
+# z^2/2N = 0.480182, z^2/4N^2 = 0.060023.
+#   khrnn n=4 steps=1000: reached at 300, 500, 700 steps, one trap at 0.12:
+#     3/4; centre 1.230182 / 1.960365 = 0.627527, half 1.959964 sqrt(0.046875
+#     + 0.060023) / 1.960365 = 0.326886: [0.300641, 0.954413]; median steps
+#     500, median excess of the others 0.12.
+#   khrnn n=6 steps=1000: reached (800), trap 0.11, trap 0.13, budget 0.05:
+#     1/4, [0.372473 -+ 0.326886] = [0.045587, 0.699359]; median excess 0.11.
+#     (Seed 2 also has a stale row, reached, timestamp 08:.. : dropped.)
+#   khrnn n=4 steps=3000: 2/2 (300, 400 steps): lo = N / (N + z^2) = 2 /
+#     5.841459 = 0.342380, hi 1; median 350; no other run: empty.
+#   ansatz n=4: 0/2 trapped at 0.2, 0.3: hi = z^2 / (N + z^2) = 0.657620;
+#     median excess 0.25; no reached run: median steps empty.
+suc() { field "$out/trainability_success.tsv" "$1" "model=$2 k=2 n=$3 steps=$4"; }
+[ "$(suc runs khrnn 4 1000)" = 4 ] && [ "$(suc reached khrnn 4 1000)" = 3 ] && [ "$(suc trap khrnn 4 1000)" = 1 ] &&
+    near "$(suc success_rate khrnn 4 1000)" 0.75 && near "$(suc wilson_lo khrnn 4 1000)" 0.300641 &&
+    near "$(suc wilson_hi khrnn 4 1000)" 0.954413 && [ "$(suc median_steps_reached khrnn 4 1000)" = 500 ] &&
+    near "$(suc median_final_excess_not_reached khrnn 4 1000)" 0.12
+check "success khrnn n=4: 3/4 [0.3006, 0.9544], median 500 steps" $?
+[ "$(suc reached khrnn 6 1000)" = 1 ] && [ "$(suc trap khrnn 6 1000)" = 2 ] && [ "$(suc budget khrnn 6 1000)" = 1 ] &&
+    near "$(suc wilson_lo khrnn 6 1000)" 0.045587 && near "$(suc wilson_hi khrnn 6 1000)" 0.699359 &&
+    near "$(suc median_final_excess_not_reached khrnn 6 1000)" 0.11
+check "success khrnn n=6: 1/4 [0.0456, 0.6994] (latest duplicate), median excess 0.11" $?
+[ "$(suc runs khrnn 4 3000)" = 2 ] && near "$(suc wilson_lo khrnn 4 3000)" 0.342380 &&
+    [ "$(suc wilson_hi khrnn 4 3000)" = 1 ] && [ "$(suc median_steps_reached khrnn 4 3000)" = 350 ] &&
+    [ "$(suc median_final_excess_not_reached khrnn 4 3000)" = "" ] &&
+    near "$(suc wilson_hi ansatz 4 1000)" 0.657620 && [ "$(suc median_steps_reached ansatz 4 1000)" = "" ] &&
+    near "$(suc median_final_excess_not_reached ansatz 4 1000)" 0.25
+check "success: a second budget apart (2/2, lo 0.3424); ansatz 0/2 (hi 0.6576)" $?
+# Lie rows: measured beside the closed form, model then generators order.
+[ "$(sed -n 3p "$out/trainability_lie.tsv")" = "khrnn	write	2	2	3	4" ] &&
+    [ "$(sed -n 6p "$out/trainability_lie.tsv")" = "khrnn	all	2	3	64	64" ] &&
+    [ "$(wc -l <"$out/trainability_lie.tsv")" -eq 9 ]
+check "trainability_lie.tsv rows" $?
 
 # ---- report.py ----
 "$py" report.py $M -o "$out" --separation "$fx/separation.csv" --trainability "$fx/trainability.csv" \
@@ -148,17 +238,28 @@ has "| 3 | 4 | 4 | 12 | 512 (h=8) | plateau |  | 4 | — |  | 4 | 3 | 4 |"
 check "results.md: k=3 row (not run vs not reached)" $?
 has "| lstm | 2 | 2 | 1.5688 |" && has "| gru | 1 | 3 | 0.5000 |"
 check "results.md: slopes table" $?
-has "| 8 | 0.03 | 0.02 |  | 0.0125 | 0.005 |" && has "| ansatz | 2 | 3 | -1.0000 | 0.5 | -1.0000 | 0.5 |"
-check "results.md: variance table and decay rates" $?
-has "| 2 | 4 | 6 | 1 | 400 | 2.1e-09 | 0.741 | 6.4 | 200 |" && has "| 3 | 5 | 10 | 1 | 400 | 6.5e-07 |"
-check "results.md: final excess of the curves" $?
+# Trainability (the values worked out above for plot_trainability.py).
+has "| khrnn | write cells | 2 | 2 | 3 | 4 | no |" && has "| ansatz | write and query cells | 2 | 4 | 255 | 255 | yes |"
+check "results.md: Lie dimensions against the closed form" $?
+# delta AIC = -8.016364 + 6.870113 = 3 ln(0.054645 / 0.080075) = -1.1.
+has "| ansatz | 2 | first | uniform | write | 3 | -0.6931 ± 0.0000 | -3.9619 ± " &&
+    has "| ansatz | 2 | all | uniform | write | 3 | -0.1733 ± 0.1000 | -1.0466 ± 0.4747 | -1.1 | polynomial |" &&
+    has "| khrnn | 2 | first | small | query | 2 |  |  |  | none |"
+check "results.md: variance fits" $?
+has "| khrnn | 2 | 4 | 6 | 1000 | 0.05 | 4 | 3 | 1 | 0 | 0.75 [0.301, 0.954] | 500 | 0.12 |" &&
+    has "| khrnn | 2 | 6 | 15 | 1000 | 0.05 | 4 | 1 | 2 | 1 | 0.25 [0.046, 0.699] | 800 | 0.11 |" &&
+    has "| ansatz | 2 | 4 | 6 | 1000 | 0.05 | 2 | 0 | 2 | 0 | 0.00 [0.000, 0.658] |  | 0.25 |"
+check "results.md: training success" $?
+has "trainability: $fx/trainability.csv (49 rows); 47 configurations, 2 superseded duplicate(s) dropped"
+check "results.md: trainability provenance (two stale duplicates)" $?
 # k=2 n=4: the latest row says 8 of 8 states infeasible (a stale row says 5).
 has "| 2 | 4 | 2 | Z;X;Y | 8 | 1 | 81 | 1297 x 4096 | 8/8 | 0.12 | 0 | 0.35 | 0.22 | 12 | 6 | 1.9 |"
 check "results.md: contextuality row (latest duplicate)" $?
 has "separation.csv (79 rows); 78 configurations, 1 superseded duplicate(s) dropped; git_rev 14f1957;" &&
     has "; host node01, node02; trainability:"
 check "results.md: provenance line" $?
-for f in separation.png separation_excess.png trainability_variance.png trainability_curves.png; do
+for f in separation.png separation_excess.png trainability_variance.png trainability_success.png \
+         trainability_curves.png; do
     has "($f)"
     check "results.md links $f" $?
 done
@@ -221,8 +322,8 @@ fails_with "report: trainability file given as separation" "column 1 is 'kind', 
     "$py" report.py -o "$tmp/none" --separation "$fx/trainability.csv"
 [ ! -e "$tmp/none/results.md" ]
 check "no results.md written for a wrong header" $?
-head -n 1 "$fx/trainability.csv" | cut -d, -f1-24 >"$tmp/short.csv"
-fails_with "header missing its last column" "ends after column 24, expected 'timestamp'" \
+head -n 1 "$fx/trainability.csv" | cut -d, -f1-36 >"$tmp/short.csv"
+fails_with "header missing its last column" "ends after column 36, expected 'timestamp'" \
     "$py" plot_trainability.py -o "$tmp/none" "$tmp/short.csv"
 fails_with "missing file" "nosuch.csv: no such file" \
     "$py" plot_trainability.py -o "$tmp/none" "$tmp/nosuch.csv"

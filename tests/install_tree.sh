@@ -27,7 +27,7 @@ for c in "$tmp/p/share/hypersep/configs"/*.conf; do
     [ "$st" -eq 0 ] && ok || bad "$c: suite $suite refuses it (status $st): $(cat "$tmp/err")"
 done
 [ "$n" -ge 3 ] && ok || bad "expected at least 3 installed configs, found $n"
-for f in python.sh plot_separation.py plot_trainability.py report.py suite_csv.py; do
+for f in python.sh plot_separation.py plot_trainability.py report.py suite_csv.py fits.py grid_cost.py; do
     [ -x "$tmp/p/share/hypersep/analysis/$f" ] || [ -f "$tmp/p/share/hypersep/analysis/$f" ] && ok ||
         bad "analysis/$f not installed"
 done

@@ -84,7 +84,7 @@ t=$src/tests
 for kind in fail wrong; do
     h=$tmp/$kind/hypersep
     for name in cli_errors cli_roundtrip test_nn_cli analysis suite_config suite_resume suite_csv suite_crash \
-        full_disk; do
+        full_disk suite_trainability; do
         case $kind/$name in wrong/cli_errors | wrong/suite_config) continue ;; esac
         control $kind $name.sh "$t/$name.sh" "$h"
     done

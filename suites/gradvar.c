@@ -1,0 +1,185 @@
+/* Gradient variance over random initialisations, three readings of the
+ * loss (suites/gradvar.h). */
+#include "gradvar.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ansatz.h"
+#include "grad.h"
+#include "khrnn_grad.h"
+#include "rng.h"
+#include "score.h"
+#include "stats.h"
+#include "sys.h"
+
+static const char *readings[HS_GV_READINGS] = {"first", "all", "last"};
+
+const char *hs_gradvar_reading_name(int reading)
+{
+    return reading >= 0 && reading < HS_GV_READINGS ? readings[reading] : "?";
+}
+
+void hs_gradvar_parts(int ansatz, int k, int *w0, int *w1)
+{
+    *w0 = ansatz ? 0 : 1;
+    *w1 = ansatz ? 2 * k : k + 1;
+}
+
+/* The samples' gradients of one reading: g[s * P + j], and the parameters
+ * [j0, j1) whose variances are averaged. */
+typedef struct {
+    const double *g;
+    int P, j0, j1;
+} var_ctx;
+
+/* Mean over j in [j0, j1) of the sample variance of g[idx[.]][j]. */
+static double mean_var(const int *idx, int n, void *vctx)
+{
+    const var_ctx *c = vctx;
+    double v = 0;
+    for (int j = c->j0; j < c->j1; j++) {
+        double mean = 0, m2 = 0;
+        for (int i = 0; i < n; i++) { /* Welford: stable for tiny variances */
+            const double x = c->g[(size_t)idx[i] * c->P + j], d = x - mean;
+            mean += d / (i + 1);
+            m2 += d * (x - mean);
+        }
+        v += m2 / (n - 1);
+    }
+    return v / (c->j1 - c->j0);
+}
+
+/* The statistic and its interval for parameters [j0, j1) of one reading;
+ * zeros when the model has none there. */
+static void summarise(const double *g, int S, int P, int j0, int j1, const hs_gradvar_opts *o, uint64_t salt,
+                      double *v, double *lo, double *hi)
+{
+    *v = *lo = *hi = 0;
+    if (j1 <= j0)
+        return;
+    var_ctx c = {g, P, j0, j1};
+    int *all = hs_alloc((size_t)S * sizeof *all);
+    for (int i = 0; i < S; i++)
+        all[i] = i;
+    *v = mean_var(all, S, &c);
+    hs_sys_free(all);
+    hs_stats_bootstrap(S, mean_var, &c, o->boot_reps, o->level, o->seed ^ salt, lo, hi);
+}
+
+/* One initialisation: the gradients of the three readings into
+ * g[reading][P] and their losses; 0, or -1 when an outcome has weight 0. */
+static int one_init(const hs_hsmt *t, const hs_gradvar_opts *o, const hs_seq *seqs, long s, int P, double *x,
+                    double *r, double *dr, double *gout[HS_GV_READINGS], double loss[HS_GV_READINGS])
+{
+    hs_rng rng;
+    hs_rng_init(&rng, o->seed, (uint64_t)s, HS_RNG_PARAMS);
+    for (int j = 0; j < P; j++)
+        x[j] = o->width * (2.0 * hs_rng_uniform(&rng) - 1.0);
+    hs_khrnn km;
+    hs_ansatz am;
+    if (o->ansatz) {
+        hs_ansatz_random(&am, t, 0); /* the shape; the angles are x */
+        hs_ansatz_set(&am, x);
+    } else {
+        hs_khrnn_random(&km, t, 0);
+        hs_khrnn_grad_set(&km, x);
+    }
+    for (int a = 0; a < HS_GV_READINGS; a++) {
+        memset(gout[a], 0, (size_t)P * sizeof *gout[a]);
+        loss[a] = 0;
+    }
+    const int q = t->q;
+    for (long i = 0; i < o->batch; i++) {
+        const int rc = o->ansatz ? hs_ansatz_grad_predict(&am, &seqs[i], r, dr)
+                                 : hs_khrnn_grad_predict(&km, &seqs[i], r, dr);
+        if (rc != 0)
+            return -1;
+        /* first: output 0; last: output q - 1; all: the mean over outputs. */
+        loss[HS_GV_FIRST] += hs_grad_output_loss(&seqs[i], r, dr, P, HS_LOSS_CE, 0, gout[HS_GV_FIRST]);
+        loss[HS_GV_LAST] += hs_grad_output_loss(&seqs[i], r, dr, P, HS_LOSS_CE, q - 1, gout[HS_GV_LAST]);
+        loss[HS_GV_ALL] += hs_grad_seq_loss(&seqs[i], r, dr, P, HS_LOSS_CE, gout[HS_GV_ALL]);
+    }
+    const double per[HS_GV_READINGS] = {(double)o->batch, (double)o->batch * q, (double)o->batch};
+    for (int a = 0; a < HS_GV_READINGS; a++) {
+        loss[a] /= per[a];
+        for (int j = 0; j < P; j++)
+            gout[a][j] /= per[a];
+    }
+    return 0;
+}
+
+int hs_gradvar_measure(const hs_hsmt *t, const hs_gradvar_opts *o, hs_gradvar_reading out[HS_GV_READINGS],
+                       int *nparams, char *err, size_t errlen)
+{
+    const long B = o->batch;
+    const int S = (int)o->samples;
+    hs_seq *seqs = hs_calloc((size_t)B, sizeof *seqs);
+    hs_gen *gen = hs_gen_new(t);
+    for (long i = 0; i < B; i++)
+        hs_gen_sequence(gen, (uint64_t)i, &seqs[i]);
+    hs_gen_free(gen);
+    hs_khrnn km;
+    hs_ansatz am;
+    hs_khrnn_random(&km, t, 0);
+    hs_ansatz_random(&am, t, 0);
+    const int P = o->ansatz ? hs_ansatz_nparams(&am) : hs_khrnn_grad_nparams(&km);
+    /* g[a][s * P + j]: reading a, initialisation s. */
+    double *g[HS_GV_READINGS], *loss = hs_calloc((size_t)S * HS_GV_READINGS, sizeof *loss);
+    for (int a = 0; a < HS_GV_READINGS; a++)
+        g[a] = hs_calloc((size_t)S * (size_t)P, sizeof *g[a]);
+    int failed = 0, stopped = 0;
+    /* Initialisations in parallel, each written to its own slot: the
+     * numbers do not depend on the thread count. */
+#pragma omp parallel reduction(| : failed, stopped)
+    {
+        double *x = hs_alloc((size_t)P * sizeof *x), *r = hs_alloc((size_t)t->q * 2 * sizeof *r);
+        double *dr = hs_alloc((size_t)t->q * 2 * (size_t)P * sizeof *dr);
+#pragma omp for schedule(dynamic, 1)
+        for (int s = 0; s < S; s++) {
+            if (failed || stopped || (o->stop && o->stop())) {
+                stopped = 1;
+                continue;
+            }
+            double *gs[HS_GV_READINGS], ls[HS_GV_READINGS];
+            for (int a = 0; a < HS_GV_READINGS; a++)
+                gs[a] = g[a] + (size_t)s * P;
+            if (one_init(t, o, seqs, s, P, x, r, dr, gs, ls) != 0)
+                failed = 1;
+            for (int a = 0; a < HS_GV_READINGS; a++)
+                loss[(size_t)s * HS_GV_READINGS + a] = ls[a];
+        }
+        hs_sys_free(x);
+        hs_sys_free(r);
+        hs_sys_free(dr);
+    }
+    int rc = failed ? -1 : stopped ? 1 : 0;
+    if (failed)
+        snprintf(err, errlen, "%s, k = %d, n = %d: a fed-back outcome has model probability 0 at some "
+                 "initialisation", o->ansatz ? "ansatz" : "k-HRNN", t->k, t->n);
+    int w0, w1;
+    hs_gradvar_parts(o->ansatz, t->k, &w0, &w1);
+    for (int a = 0; rc == 0 && a < HS_GV_READINGS; a++) {
+        hs_gradvar_reading *R = &out[a];
+        /* Distinct resample streams per reading and part (salt). */
+        summarise(g[a], S, P, w0, w1, o, 2 * (uint64_t)a + 1, &R->var_write, &R->lo_write, &R->hi_write);
+        summarise(g[a], S, P, w1, P, o, 2 * (uint64_t)a + 2, &R->var_query, &R->lo_query, &R->hi_query);
+        R->abs_mean = R->loss = 0;
+        for (int s = 0; s < S; s++) {
+            for (int j = w0; j < w1; j++)
+                R->abs_mean += fabs(g[a][(size_t)s * P + j]);
+            R->loss += loss[(size_t)s * HS_GV_READINGS + a];
+        }
+        R->abs_mean /= (double)S * (w1 - w0);
+        R->loss /= S;
+    }
+    *nparams = P;
+    for (long i = 0; i < B; i++)
+        hs_seq_free(&seqs[i]);
+    hs_sys_free(seqs);
+    for (int a = 0; a < HS_GV_READINGS; a++)
+        hs_sys_free(g[a]);
+    hs_sys_free(loss);
+    return rc;
+}
