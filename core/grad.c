@@ -125,8 +125,7 @@ void hs_grad_gate(hs_grad_sim *s, int site, const hs_amp u[4], int np, const int
      * read the old psi. Contiguous runs keep the inner loop vectorisable.
      * psi is read through its own pointer only for l > 0, where t is a
      * different vector (restrict holds). */
-#pragma omp parallel for schedule(static) if (hs_sys_par(2 * half))
-    for (size_t c = 0; c < half; c += chunk)
+    HS_PAR_FOR(hs_sys_par(2 * half), for (size_t c = 0; c < half; c += chunk) {
         for (int l = nl - 1; l >= 0; l--) {
             hs_amp *restrict t = buf + (size_t)lv[l] * cap;
             const hs_amp *restrict psi = buf;
@@ -152,6 +151,7 @@ void hs_grad_gate(hs_grad_sim *s, int site, const hs_amp u[4], int np, const int
                 i += run;
             }
         }
+    });
 }
 
 void hs_grad_cz_ladder(hs_grad_sim *s, const int *sites, int m)
@@ -168,8 +168,7 @@ void hs_grad_cz_ladder(hs_grad_sim *s, const int *sites, int m)
     const size_t chunk = len < GATE_CHUNK ? len : GATE_CHUNK;
     const int *lv = s->lv;
     /* Sign bit of z as a 0 / 1 factor, applied branch-free per vector. */
-#pragma omp parallel for schedule(static) if (hs_sys_par(len))
-    for (size_t c = 0; c < len; c += chunk)
+    HS_PAR_FOR(hs_sys_par(len), for (size_t c = 0; c < len; c += chunk) {
         for (int l = 0; l < nl; l++) {
             hs_amp *t = buf + (size_t)lv[l] * cap;
             for (size_t z = c; z < c + chunk; z++) {
@@ -179,6 +178,7 @@ void hs_grad_cz_ladder(hs_grad_sim *s, const int *sites, int m)
                 t[z] *= 1.0 - 2.0 * (double)par;
             }
         }
+    });
 }
 
 int hs_grad_measure(hs_grad_sim *s, int site, int outcome, double r[2], double *dr)
@@ -193,8 +193,7 @@ int hs_grad_measure(hs_grad_sim *s, int site, int outcome, double r[2], double *
      * tangent dw_o = 2 Re sum_{z_p = o} conj(psi) dpsi. One serial sum per
      * vector keeps the result independent of the thread count. */
     double(*sums)[2] = s->sums;
-#pragma omp parallel for schedule(dynamic, 1) if (hs_sys_par(len) && nl > 1)
-    for (int l = 0; l < nl; l++) {
+    HS_PAR_FOR(hs_sys_par(len) && nl > 1, for (int l = 0; l < nl; l++) {
         const hs_amp *t = buf + (size_t)lv[l] * cap;
         double acc[2] = {0, 0};
         for (size_t z = 0; z < len; z++) {
@@ -203,7 +202,7 @@ int hs_grad_measure(hs_grad_sim *s, int site, int outcome, double r[2], double *
         }
         sums[l][0] = l ? 2 * acc[0] : acc[0];
         sums[l][1] = l ? 2 * acc[1] : acc[1];
-    }
+    });
     const double W = sums[0][0] + sums[0][1];
     assert(W > 0);
     r[0] = sums[0][0] / W;
@@ -231,16 +230,15 @@ int hs_grad_measure(hs_grad_sim *s, int site, int outcome, double r[2], double *
     const double c = 1.0 / sqrt(w);
     if (p == top) {
         const size_t half = len / 2;
-#pragma omp parallel for schedule(static) if (hs_sys_par(2 * half))
-        for (size_t y = 0; y < half; y++)
+        HS_PAR_FOR(hs_sys_par(2 * half), for (size_t y = 0; y < half; y++) {
             for (int l = 0; l < nl; l++) {
                 hs_amp *t = buf + (size_t)lv[l] * cap;
                 t[y] = c * t[y | obit];
             }
+        });
     } else {
         const size_t quarter = len / 4, lowmask = bit - 1;
-#pragma omp parallel for schedule(static) if (hs_sys_par(2 * quarter))
-        for (size_t i = 0; i < quarter; i++) {
+        HS_PAR_FOR(hs_sys_par(2 * quarter), for (size_t i = 0; i < quarter; i++) {
             const size_t y = ((i & ~lowmask) << 1) | (i & lowmask);
             for (int l = 0; l < nl; l++) {
                 hs_amp *t = buf + (size_t)lv[l] * cap;
@@ -248,7 +246,7 @@ int hs_grad_measure(hs_grad_sim *s, int site, int outcome, double r[2], double *
                 t[y] = c * lo;
                 t[y | bit] = c * hi;
             }
-        }
+        });
         const int moved = s->site_at_pos[top];
         s->site_at_pos[p] = moved;
         s->pos_of_site[moved] = p;

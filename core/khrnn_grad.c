@@ -58,8 +58,7 @@ static void intersection_counts(const hs_khrnn *m, const hs_seq *s, int64_t *H)
     }
     for (int i = 0; i < n; i++) {
         const size_t bit = (size_t)1 << i, lowmask = bit - 1;
-#pragma omp parallel for schedule(static) if (N >= 8192)
-        for (size_t h = 0; h < N / 2; h++) {
+        HS_PAR_FOR(N >= 8192, for (size_t h = 0; h < N / 2; h++) {
             const size_t y0 = ((h & ~lowmask) << 1) | (h & lowmask), y1 = y0 | bit;
             int64_t *a0 = H + y0 * (size_t)K, *a1 = H + y1 * (size_t)K;
             /* New a1 (z_i = 1): a0 + x a1; new a0 (z_i = 0): a0 + a1. The top
@@ -69,7 +68,7 @@ static void intersection_counts(const hs_khrnn *m, const hs_seq *s, int64_t *H)
                 a0[c] = lo + hi;
                 a1[c] = lo + shifted;
             }
-        }
+        });
     }
 }
 
@@ -99,8 +98,7 @@ static int forward(const void *model, hs_grad_sim *sim, const hs_seq *s, double 
     hs_amp *buf = sim->buf;
     const size_t cap = sim->cap;
     const double a = 1.0 / sqrt((double)N);
-#pragma omp parallel for schedule(static) if (N >= 8192)
-    for (size_t z = 0; z < N; z++) {
+    HS_PAR_FOR(N >= 8192, for (size_t z = 0; z < N; z++) {
         const int64_t *h = H + z * (size_t)K;
         double ph = 0;
         for (int c = 0; c < K; c++)
@@ -114,7 +112,7 @@ static int forward(const void *model, hs_grad_sim *sim, const hs_seq *s, double 
                     nj += kraw[j][c] * (double)h[c];
                 buf[(size_t)(1 + j) * cap + z] = I * nj * psi;
             }
-    }
+    });
     hs_sys_free(H);
     return hs_grad_queries(sim, s, (const double(*)[3])m->angles, K, r, dr);
 }

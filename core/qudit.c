@@ -61,8 +61,8 @@ void hs_qudit_apply(struct hs_state *s, int pos, double chirp)
         c[j] = cexp(-I * M_PI * chirp * (double)j * (double)j / d) / sqrt((double)d);
     hs_amp *amp = s->amp;
     const size_t len = s->len, sp = s->stride[pos];
-#pragma omp parallel for schedule(static) if (hs_sys_par(len))
-    for (size_t i = 0; i < len; i++)
+    HS_PAR_FOR(hs_sys_par(len), for (size_t i = 0; i < len; i++) {
         amp[i] *= c[(i / sp) % (size_t)d];
+    });
     fftw_execute_dft(*slot, (fftw_complex *)amp, (fftw_complex *)amp);
 }

@@ -112,9 +112,9 @@ void hs_state_init_plus(hs_state *s)
     const double a = 1.0 / sqrt((double)s->len);
     hs_amp *amp = s->amp;
     const size_t len = s->len;
-#pragma omp parallel for schedule(static) if (hs_sys_par(len))
-    for (size_t i = 0; i < len; i++)
+    HS_PAR_FOR(hs_sys_par(len), for (size_t i = 0; i < len; i++) {
         amp[i] = a;
+    });
 }
 
 void hs_state_load(hs_state *s, const hs_amp *amp)
@@ -127,8 +127,7 @@ double hs_state_norm2_root(const hs_amp *amp, size_t len, size_t block)
 {
     const size_t nb = (len + block - 1) / block;
     double *part = hs_alloc(nb * sizeof *part);
-#pragma omp parallel for schedule(static) if (hs_sys_par(len))
-    for (size_t b = 0; b < nb; b++) {
+    HS_PAR_FOR(hs_sys_par(len), for (size_t b = 0; b < nb; b++) {
         double acc[4] = {0, 0, 0, 0};
         size_t end = (b + 1) * block < len ? (b + 1) * block : len;
         for (size_t i = b * block; i < end; i++) {
@@ -136,7 +135,7 @@ double hs_state_norm2_root(const hs_amp *amp, size_t len, size_t block)
             acc[i & 3] += re * re + im * im;
         }
         part[b] = (acc[0] + acc[1]) + (acc[2] + acc[3]);
-    }
+    });
     double total;
     hs_sum_tree(part, nb, 1, &total);
     hs_sys_free(part);
@@ -150,8 +149,7 @@ void hs_state_rho_root(const hs_amp *amp, size_t len, int p, size_t block, doubl
     const size_t pairs = len / 2, bit = (size_t)1 << p, low = bit - 1;
     const size_t nb = (pairs + block - 1) / block;
     double *part = hs_alloc(nb * 4 * sizeof *part);
-#pragma omp parallel for schedule(static) if (hs_sys_par(len))
-    for (size_t b = 0; b < nb; b++) {
+    HS_PAR_FOR(hs_sys_par(len), for (size_t b = 0; b < nb; b++) {
         double a[4][4] = {{0}};
         size_t end = (b + 1) * block < pairs ? (b + 1) * block : pairs;
         for (size_t r = b * block; r < end; r++) {
@@ -159,7 +157,7 @@ void hs_state_rho_root(const hs_amp *amp, size_t len, int p, size_t block, doubl
             hs_state_rho_add(a, (int)(r & 3), amp[i0], amp[i0 | bit]);
         }
         hs_state_rho_block(a, part + 4 * b);
-    }
+    });
     hs_sum_tree(part, nb, 4, root);
     hs_sys_free(part);
 }
@@ -183,8 +181,7 @@ static void qudit_weights(const hs_state *s, int p, double *w)
     const size_t nb = hs_sum_blocks(rows);
     double *part = hs_alloc(nb * (size_t)d * sizeof *part);
     const hs_amp *amp = s->amp;
-#pragma omp parallel for schedule(static) if (hs_sys_par(s->len))
-    for (size_t b = 0; b < nb; b++) {
+    HS_PAR_FOR(hs_sys_par(s->len), for (size_t b = 0; b < nb; b++) {
         double acc[64][4];
         memset(acc, 0, sizeof(double) * 4 * (size_t)d);
         size_t end = (b + 1) * HS_SUM_BLOCK < rows ? (b + 1) * HS_SUM_BLOCK : rows;
@@ -197,7 +194,7 @@ static void qudit_weights(const hs_state *s, int p, double *w)
         }
         for (int o = 0; o < d; o++)
             part[b * (size_t)d + (size_t)o] = (acc[o][0] + acc[o][1]) + (acc[o][2] + acc[o][3]);
-    }
+    });
     hs_sum_tree(part, nb, d, w);
     hs_sys_free(part);
 }
@@ -253,20 +250,19 @@ static void qubit_collapse(hs_state *s, int pos, hs_amp v0, hs_amp v1)
     const int top = s->n_act - 1;
     const size_t half = s->len / 2;
     if (pos == top) {
-#pragma omp parallel for schedule(static) if (hs_sys_par(s->len))
-        for (size_t r = 0; r < half; r++)
+        HS_PAR_FOR(hs_sys_par(s->len), for (size_t r = 0; r < half; r++) {
             amp[r] = v0 * amp[r] + v1 * amp[r + half];
+        });
         return;
     }
     const size_t bit = (size_t)1 << pos, low = bit - 1, groups = s->len / 4;
-#pragma omp parallel for schedule(static) if (hs_sys_par(s->len))
-    for (size_t g = 0; g < groups; g++) {
+    HS_PAR_FOR(hs_sys_par(s->len), for (size_t g = 0; g < groups; g++) {
         size_t i00 = ((g & ~low) << 1) | (g & low);
         hs_amp a00 = amp[i00], a10 = amp[i00 | bit];
         hs_amp a01 = amp[i00 | half], a11 = amp[i00 | bit | half];
         amp[i00] = v0 * a00 + v1 * a10;
         amp[i00 | bit] = v0 * a01 + v1 * a11;
-    }
+    });
 }
 
 /* d > 2, after the basis change. Per group of other digits, output
@@ -280,18 +276,17 @@ static void qudit_collapse(hs_state *s, int pos, int o, double scale)
     const size_t st = s->stride[top], sp = s->stride[pos];
     if (pos == top) {
         const size_t off = (size_t)o * st;
-#pragma omp parallel for schedule(static) if (hs_sys_par(s->len))
-        for (size_t r = 0; r < st; r++)
+        HS_PAR_FOR(hs_sys_par(s->len), for (size_t r = 0; r < st; r++) {
             amp[r] = amp[r + off] * scale;
+        });
         return;
     }
     const size_t groups = st / (size_t)d;
-#pragma omp parallel for schedule(static) if (hs_sys_par(s->len))
-    for (size_t g = 0; g < groups; g++) {
+    HS_PAR_FOR(hs_sys_par(s->len), for (size_t g = 0; g < groups; g++) {
         size_t base = (g / sp) * sp * (size_t)d + g % sp;
         for (int t = 0; t < d; t++)
             amp[base + (size_t)t * sp] = amp[base + (size_t)o * sp + (size_t)t * st] * scale;
-    }
+    });
 }
 
 int hs_state_collapse(hs_state *s, int outcome)

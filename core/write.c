@@ -42,18 +42,18 @@ void hs_write_exact(hs_state *s, const int *sites, int k, long power)
     const size_t len = s->len;
     if (d == 2) {
         const uint64_t m = pos_mask(s, sites, k);
-#pragma omp parallel for schedule(static) if (hs_sys_par(len))
-        for (size_t z = 0; z < len; z++)
+        HS_PAR_FOR(hs_sys_par(len), for (size_t z = 0; z < len; z++) {
             if ((z & m) == m)
                 amp[z] = -amp[z];
+        });
         return;
     }
     hs_amp tab[64];
     for (int j = 0; j < d; j++)
         tab[j] = cexp(2.0 * M_PI * I * (double)((w * j) % d) / d);
-#pragma omp parallel for schedule(static) if (hs_sys_par(len))
-    for (size_t z = 0; z < len; z++)
+    HS_PAR_FOR(hs_sys_par(len), for (size_t z = 0; z < len; z++) {
         amp[z] *= tab[digit_product(s, z, sites, k, (size_t)d)];
+    });
 }
 
 void hs_write_qubit_phases(int k, const double *theta, double *phi)
@@ -85,9 +85,9 @@ void hs_write_qubit(hs_state *s, const int *sites, int k, const double *theta, l
     const uint64_t m = pos_mask(s, sites, k);
     hs_amp *amp = s->amp;
     const size_t len = s->len;
-#pragma omp parallel for schedule(static) if (hs_sys_par(len))
-    for (size_t z = 0; z < len; z++)
+    HS_PAR_FOR(hs_sys_par(len), for (size_t z = 0; z < len; z++) {
         amp[z] *= tab[__builtin_popcountll(z & m)];
+    });
 }
 
 void hs_write_qudit(hs_state *s, const int *sites, int k, double theta, long power)
@@ -96,9 +96,9 @@ void hs_write_qudit(hs_state *s, const int *sites, int k, double theta, long pow
     hs_amp *amp = s->amp;
     const size_t len = s->len;
     const double a = theta * (double)power;
-#pragma omp parallel for schedule(static) if (hs_sys_par(len))
-    for (size_t z = 0; z < len; z++)
+    HS_PAR_FOR(hs_sys_par(len), for (size_t z = 0; z < len; z++) {
         amp[z] *= cexp(I * a * (double)digit_product(s, z, sites, k, 0));
+    });
 }
 
 void hs_write_anf_bits(int n, const hs_edge *e, size_t ne, uint64_t *bits)
@@ -116,20 +116,18 @@ void hs_write_anf_bits(int n, const hs_edge *e, size_t ne, uint64_t *bits)
                                         0x0F0F0F0F0F0F0F0Full, 0x00FF00FF00FF00FFull,
                                         0x0000FFFF0000FFFFull, 0x00000000FFFFFFFFull};
     const int inword = n < 6 ? n : 6;
-#pragma omp parallel for schedule(static) if (hs_sys_par(words << 6))
-    for (size_t w = 0; w < words; w++) {
+    HS_PAR_FOR(hs_sys_par(words << 6), for (size_t w = 0; w < words; w++) {
         uint64_t x = bits[w];
         for (int j = 0; j < inword; j++)
             x ^= (x & lowmask[j]) << (1u << j);
         bits[w] = x;
-    }
+    });
     for (int j = 6; j < n; j++) {
         const size_t h = (size_t)1 << (j - 6);
-#pragma omp parallel for schedule(static) if (hs_sys_par(words << 6))
-        for (size_t w = 0; w < words / 2; w++) {
+        HS_PAR_FOR(hs_sys_par(words << 6), for (size_t w = 0; w < words / 2; w++) {
             size_t lo = ((w & ~(h - 1)) << 1) | (w & (h - 1));
             bits[lo | h] ^= bits[lo];
-        }
+        });
     }
 }
 
@@ -139,20 +137,18 @@ void hs_write_sign_bits(hs_amp *amp, size_t len, const uint64_t *bits, int from_
         uint64_t abits;
         memcpy(&abits, &a, sizeof abits);
         double *re = (double *)amp;
-#pragma omp parallel for schedule(static) if (hs_sys_par(len))
-        for (size_t z = 0; z < len; z++) {
+        HS_PAR_FOR(hs_sys_par(len), for (size_t z = 0; z < len; z++) {
             uint64_t v = abits ^ (((bits[z >> 6] >> (z & 63)) & 1) << 63);
             memcpy(&re[2 * z], &v, sizeof v);
             re[2 * z + 1] = 0.0;
-        }
+        });
     } else {
         uint64_t *w = (uint64_t *)amp;
-#pragma omp parallel for schedule(static) if (hs_sys_par(len))
-        for (size_t z = 0; z < len; z++) {
+        HS_PAR_FOR(hs_sys_par(len), for (size_t z = 0; z < len; z++) {
             uint64_t flip = ((bits[z >> 6] >> (z & 63)) & 1) << 63;
             w[2 * z] ^= flip;
             w[2 * z + 1] ^= flip;
-        }
+        });
     }
 }
 
@@ -173,13 +169,13 @@ static void qudit_exponents(const hs_state *s, const hs_edge *e, size_t ne, uint
     size_t lo_n = 1;                     /* d^i */
     size_t hi_n = (size_t)1 << (n - 1);  /* 2^(n-1-i) */
     for (int i = 0; i < n; i++) {
-#pragma omp parallel for schedule(static) if (hs_sys_par(hi_n * lo_n * (size_t)d))
-        for (size_t hi = 0; hi < hi_n; hi++)
+        HS_PAR_FOR(hs_sys_par(hi_n * lo_n * (size_t)d), for (size_t hi = 0; hi < hi_n; hi++) {
             for (size_t lo = 0; lo < lo_n; lo++) {
                 unsigned f0 = src[lo + lo_n * (2 * hi)], f1 = src[lo + lo_n * (2 * hi + 1)];
                 for (int v = 0; v < d; v++)
                     dst[lo + lo_n * ((size_t)v + (size_t)d * hi)] = (uint8_t)((f0 + (unsigned)v * f1) % (unsigned)d);
             }
+        });
         uint8_t *t = src;
         src = dst;
         dst = t;
@@ -213,13 +209,13 @@ void hs_write_deferred(hs_state *s, const hs_edge *e, size_t ne, int from_plus)
     for (int j = 0; j < d; j++)
         tab[j] = cexp(2.0 * M_PI * I * (double)j / d);
     if (from_plus) {
-#pragma omp parallel for schedule(static) if (hs_sys_par(len))
-        for (size_t z = 0; z < len; z++)
+        HS_PAR_FOR(hs_sys_par(len), for (size_t z = 0; z < len; z++) {
             amp[z] = a * tab[f[z]];
+        });
     } else {
-#pragma omp parallel for schedule(static) if (hs_sys_par(len))
-        for (size_t z = 0; z < len; z++)
+        HS_PAR_FOR(hs_sys_par(len), for (size_t z = 0; z < len; z++) {
             amp[z] *= tab[f[z]];
+        });
     }
     hs_sys_free(f);
 }

@@ -81,9 +81,9 @@ void hs_dstate_init_plus(hs_dstate *s)
     const double a = 1.0 / sqrt((double)((uint64_t)1 << s->n));
     hs_amp *amp = s->amp;
     const size_t len = s->len;
-#pragma omp parallel for schedule(static) if (hs_sys_par(len))
-    for (size_t i = 0; i < len; i++)
+    HS_PAR_FOR(hs_sys_par(len), for (size_t i = 0; i < len; i++) {
         amp[i] = a;
+    });
 }
 
 void hs_dstate_write_exact(hs_dstate *s, const int *sites, int k, long power)
@@ -104,10 +104,10 @@ void hs_dstate_write_exact(hs_dstate *s, const int *sites, int k, long power)
         return;
     hs_amp *amp = s->amp;
     const size_t len = s->len;
-#pragma omp parallel for schedule(static) if (hs_sys_par(len))
-    for (size_t z = 0; z < len; z++)
+    HS_PAR_FOR(hs_sys_par(len), for (size_t z = 0; z < len; z++) {
         if ((z & lmask) == lmask)
             amp[z] = -amp[z];
+    });
 }
 
 void hs_dstate_write_deferred(hs_dstate *s, const hs_edge *e, size_t ne, int from_plus)
@@ -184,15 +184,14 @@ static void rho_views(const hs_dstate *s, double root[4])
     const size_t pairs = s->len / 2, B = s->block, C = s->chunk < pairs ? s->chunk : pairs;
     const size_t nb = pairs / B;
     double *part = hs_alloc(nb * 4 * sizeof *part);
-#pragma omp parallel for schedule(static) if (hs_sys_par(s->len))
-    for (size_t b = 0; b < nb; b++) {
+    HS_PAR_FOR(hs_sys_par(s->len), for (size_t b = 0; b < nb; b++) {
         double a[4][4] = {{0}};
         const size_t r0 = b * B, c = r0 / C, off = r0 % C;
         const hs_amp *p0 = s->view0[c] + off, *p1 = s->view1[c] + off;
         for (size_t i = 0; i < B; i++)
             hs_state_rho_add(a, (int)(i & 3), p0[i], p1[i]);
         hs_state_rho_block(a, part + 4 * b);
-    }
+    });
     hs_sum_tree(part, nb, 4, root);
     hs_sys_free(part);
 }
@@ -293,11 +292,10 @@ static void collapse_local(hs_dstate *s, int q, hs_amp v0, hs_amp v1)
     size_t lo = 0, hi = S < half ? S : half;
     while (lo < hi) {
         const size_t nch = (hi - lo + CHUNK_OUT - 1) / CHUNK_OUT;
-#pragma omp parallel for schedule(static) if (nch > 1)
-        for (size_t c = 0; c < nch; c++) {
+        HS_PAR_FOR(nch > 1, for (size_t c = 0; c < nch; c++) {
             const size_t t0 = lo + c * CHUNK_OUT, t1 = t0 + CHUNK_OUT < hi ? t0 + CHUNK_OUT : hi;
             compact_range(a, t0, t1, S, v0, v1);
-        }
+        });
         lo = hi;
         hi = 2 * hi < half ? 2 * hi : half;
     }
@@ -313,9 +311,9 @@ static void collapse_views(hs_dstate *s, hs_amp v0, hs_amp v1, int downwards)
         const size_t c = downwards ? nch - 1 - k : k;
         const hs_amp *p0 = s->view0[c], *p1 = s->view1[c];
         hs_amp *out = s->amp + c * C;
-#pragma omp parallel for schedule(static) if (hs_sys_par(C))
-        for (size_t i = 0; i < C; i++)
+        HS_PAR_FOR(hs_sys_par(C), for (size_t i = 0; i < C; i++) {
             out[i] = v0 * p0[i] + v1 * p1[i];
+        });
     }
 }
 

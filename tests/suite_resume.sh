@@ -43,14 +43,19 @@ rows() {
 nkey=$("$hs" suite separation --print-header | awk -F'\t' '$3 == "yes"' | wc -l)
 [ "$nkey" -ge 13 ] || fail "suite separation --print-header gives $nkey key columns"
 
+t0=$(date +%s.%N)
 "$hs" suite separation --config "$tmp/grid.conf" --out "$tmp/ref" >"$tmp/ref.tsv" 2>"$tmp/ref.err"
+ref_s=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.3f", b - a }')
 total=$(tail -n +2 "$tmp/ref/separation.csv" | wc -l)
 [ "$total" -eq 26 ] || fail "reference run has $total rows, expected 26 (2 k x 2 ell x 6 or 7 models)"
 
-# 1. SIGKILL at pseudo-random moments (fixed sequence: reproducible), then
-#    --resume until the run finishes by itself.
+# 1. SIGKILL at pseudo-random moments (a fixed sequence of fractions of the
+#    uninterrupted run's time, so that the kills land inside the runs on a
+#    fast or a slow machine; they add up to 0.68 of it, and each run resumes
+#    where the last stopped), then --resume until the run finishes by itself.
 kills=0
-for delay in 0.3 0.7 0.2 1.1 0.5 0.9 0.4; do
+for frac in 0.05 0.12 0.04 0.18 0.08 0.15 0.06; do
+    delay=$(awk -v f="$frac" -v t="$ref_s" 'BEGIN { printf "%.3f", f * t }')
     "$hs" suite separation --config "$tmp/grid.conf" --out "$tmp/killed" --resume >/dev/null 2>>"$tmp/killed.err" &
     pid=$!
     sleep "$delay"
@@ -84,7 +89,8 @@ set -e
 # 2. SIGTERM: let the configuration in progress finish, exit 143.
 "$hs" suite separation --config "$tmp/grid.conf" --out "$tmp/term" >/dev/null 2>"$tmp/term.err" &
 pid=$!
-sleep 0.5
+term_s=$(awk -v t="$ref_s" 'BEGIN { printf "%.3f", 0.3 * t }')
+sleep "$term_s"
 kill -TERM "$pid"
 set +e
 wait "$pid"
@@ -93,7 +99,7 @@ set -e
 [ "$st" -eq 143 ] || fail "SIGTERM: exit status $st, expected 143"
 grep -q 'rerun the same command with --resume' "$tmp/term.err" || fail "SIGTERM: no resume hint: $(tail -2 "$tmp/term.err")"
 n=$(rows "$tmp/term/separation.csv" | wc -l)
-[ "$n" -lt "$total" ] || fail "SIGTERM after 0.5 s: the whole grid ($n rows) finished; the test interrupted nothing"
+[ "$n" -lt "$total" ] || fail "SIGTERM after $term_s s: the whole grid ($n rows) finished; the test interrupted nothing"
 rows "$tmp/term/separation.csv" | while IFS= read -r r; do
     grep -qxF "$r" "$tmp/ref.rows" || fail "SIGTERM left a row not in the reference: $r"
 done
