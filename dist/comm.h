@@ -26,10 +26,29 @@ void hs_comm_finalize(void);
 
 /* 1 when running under MPI (any rank count, including 1). */
 int hs_comm_mpi(void);
+/* This rank and the rank count of the current group (the whole run unless
+ * hs_comm_group_split is in effect): every collective and exchange below
+ * spans the current group and peers are ranks within it. */
 int hs_comm_rank(void);
 int hs_comm_size(void);
+/* This rank and the rank count of the whole run, whatever the group. */
+int hs_comm_world_rank(void);
+int hs_comm_world_size(void);
 /* Ranks of this run on this rank's node (they share its memory). */
 int hs_comm_node_ranks(void);
+
+/* Rank groups (the grid suites' configurations on the sharded engine).
+ * Collective over the whole run: splits it into groups of `size`
+ * consecutive ranks (a power of two dividing the rank count) and makes this
+ * rank's group the current one; the group index is world rank / size.
+ * Returns 0, or -1 with a message (the same on every rank) for a size that
+ * does not divide the run; nothing changes then. hs_comm_group_end,
+ * collective over the whole run, makes the whole run current again. Groups
+ * do not nest. */
+int hs_comm_group_split(int size, char *err, size_t errlen);
+void hs_comm_group_end(void);
+int hs_comm_group_index(void);
+int hs_comm_group_count(void);
 /* Short description of the transport for provenance ("mpi", "none"). */
 const char *hs_comm_kind(void);
 

@@ -18,6 +18,20 @@ void hs_comm_finalize(void) {}
 int hs_comm_mpi(void) { return 0; }
 int hs_comm_rank(void) { return 0; }
 int hs_comm_size(void) { return 1; }
+int hs_comm_world_rank(void) { return 0; }
+int hs_comm_world_size(void) { return 1; }
+int hs_comm_group_index(void) { return 0; }
+int hs_comm_group_count(void) { return 1; }
+
+int hs_comm_group_split(int size, char *err, size_t errlen)
+{
+    if (size == 1)
+        return 0;
+    snprintf(err, errlen, "%d ranks per group: not a power of two dividing the 1 rank of the run", size);
+    return -1;
+}
+
+void hs_comm_group_end(void) {}
 int hs_comm_node_ranks(void) { return 1; }
 const char *hs_comm_kind(void) { return "none"; }
 

@@ -73,6 +73,20 @@ uint64_t hs_dsize_rank_bytes(int n, int ranks, const hs_dstate_opts *o)
     return (cap + spare) * sizeof(hs_amp) + (cap / 8 + 8) + (cap / 2 / block + 1) * 4 * sizeof(double);
 }
 
+double hs_dsize_rank_limit(int *per_process)
+{
+    const char *src;
+    double avail = (double)hs_sys_mem_available(&src);
+    double v[2] = {strcmp(src, "HYPERSEP_MEM_LIMIT") == 0, 0};
+    v[1] = v[0] ? avail : avail / (double)hs_comm_node_ranks();
+    double lim = v[1], pp = v[0];
+    hs_comm_min(&lim, 1);
+    hs_comm_max(&pp, 1);
+    if (per_process)
+        *per_process = pp > 0;
+    return lim;
+}
+
 int hs_dsize_check_fit(int n, const hs_dstate_opts *o, char *err, size_t errlen)
 {
     const int P = hs_comm_size();

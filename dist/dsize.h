@@ -26,6 +26,13 @@ uint64_t hs_dsize_spare(uint64_t cap, int ranks, size_t chunk);
  * exchange spare, ANF phase bits, partial sums. 0 when it overflows. */
 uint64_t hs_dsize_rank_bytes(int n, int ranks, const hs_dstate_opts *o);
 
+/* Collective: the memory one rank may use, the smallest over the current
+ * ranks: its node's free memory (or cgroup limit) divided by the ranks on
+ * the node, or HYPERSEP_MEM_LIMIT (per rank) when set; *per_process is set
+ * to 1 in the latter case. The same number on every rank, so that choices
+ * made from it (the grid suites' ranks per configuration) agree. */
+double hs_dsize_rank_limit(int *per_process);
+
 /* Collective. Checks that the current ranks can hold an n-qubit state: the
  * rank count is a power of two and at most 2^n, and every rank's share fits
  * in its memory (ranks on one node share MemAvailable and the cgroup limit;
