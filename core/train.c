@@ -68,17 +68,23 @@ int hs_train_check(const hs_train_opts *o, char *err, size_t errlen)
     return 0;
 }
 
-/* One generator per OpenMP thread: drawing runs in parallel over sequences,
- * so the engine's passes inside each draw run on one thread. */
+/* Where sequences come from: a source given in the options (a sharded
+ * generator, dist/), or one serial generator per OpenMP thread, drawing in
+ * parallel over sequences (the engine's passes inside each draw then run on
+ * one thread). */
 typedef struct {
+    const hs_seq_source *src;
+    hs_hsmt cfg;
     int nt;
     hs_gen **g;
 } gen_pool;
 
-static void pool_open(gen_pool *p, const hs_hsmt *cfg)
+static void pool_open(gen_pool *p, const hs_hsmt *cfg, const hs_seq_source *src)
 {
-    p->nt = omp_get_max_threads();
-    p->g = hs_alloc((size_t)p->nt * sizeof *p->g);
+    p->src = src;
+    p->cfg = *cfg;
+    p->nt = src ? 0 : omp_get_max_threads();
+    p->g = src ? NULL : hs_alloc((size_t)p->nt * sizeof *p->g);
     for (int i = 0; i < p->nt; i++)
         p->g[i] = hs_gen_new(cfg);
 }
@@ -96,6 +102,10 @@ static void pool_close(gen_pool *p)
  * depends only on (cfg, index), not on the thread. */
 static void draw(const gen_pool *p, uint64_t first, long count, hs_seq *seqs)
 {
+    if (p->src) {
+        p->src->draw(p->src->ctx, &p->cfg, first, count, seqs);
+        return;
+    }
 #pragma omp parallel if (count > 1 && p->nt > 1)
     {
         hs_gen *g = p->g[omp_get_thread_num()];
@@ -138,7 +148,7 @@ int hs_train_score(hs_trainable *tr, const hs_hsmt *cfg, uint64_t first, long co
                    size_t errlen)
 {
     gen_pool pool;
-    pool_open(&pool, cfg);
+    pool_open(&pool, cfg, NULL);
     const long blk = count < SCORE_BLOCK ? (count > 0 ? count : 1) : SCORE_BLOCK;
     hs_seq *seqs = hs_calloc((size_t)blk, sizeof *seqs);
     int rc = 0;
@@ -274,7 +284,7 @@ int hs_train_run(hs_trainable *tr, const hs_hsmt *cfg, const hs_train_opts *o, h
     memset(res, 0, sizeof *res);
     run_state st = {.tr = tr, .cfg = cfg, .o = o, .held = hs_calloc((size_t)o->eval, sizeof *st.held), .res = res};
     gen_pool pool;
-    pool_open(&pool, cfg);
+    pool_open(&pool, cfg, o->source);
     draw(&pool, HS_EVAL_FIRST, o->eval, st.held);
 
     hs_score tail = {0};
@@ -309,7 +319,7 @@ int hs_train_run(hs_trainable *tr, const hs_hsmt *cfg, const hs_train_opts *o, h
             cs.ell = ell_s[stage];
             cs.q = q_s[stage];
             pool_close(&pool);
-            pool_open(&pool, &cs);
+            pool_open(&pool, &cs, o->source);
             blk0 = blk1 = s;
             running = INFINITY;
         }

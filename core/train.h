@@ -69,6 +69,17 @@ static inline void hs_trainable_free(hs_trainable *tr)
         tr->free(tr->ctx);
 }
 
+/* Where the training loop's sequences come from, when not from the serial
+ * generator: draw fills seqs[0..count) (zeroed or reused, as
+ * hs_gen_sequence) with sequences first .. first + count - 1 of task cfg,
+ * which varies with the curriculum stage. A collective source (the sharded
+ * generator, dist/dsource.h) makes hs_train_run collective: every rank of
+ * its group runs it with the same arguments and computes the same updates. */
+typedef struct {
+    void *ctx;
+    void (*draw)(void *ctx, const hs_hsmt *cfg, uint64_t first, long count, hs_seq *seqs);
+} hs_seq_source;
+
 /* Called at each log point: `step` updates done (0 = before training), the
  * held-out excess loss and cross-entropy (bits per output). */
 typedef void (*hs_train_log)(void *ctx, long step, double excess_bits, double loss_bits);
@@ -92,6 +103,7 @@ typedef struct {
     int progress;        /* progress lines on stderr (at most one a second, and the last) */
     hs_train_log log;    /* may be NULL */
     void *log_ctx;
+    const hs_seq_source *source; /* NULL: the serial generator */
 } hs_train_opts;
 
 #define HS_TRAIN_WARMUP_AUTO (-1)
