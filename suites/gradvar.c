@@ -2,11 +2,14 @@
  * loss (suites/gradvar.h). */
 #include "gradvar.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "ansatz.h"
+#include "dkgrad.h"
+#include "dsource.h"
 #include "grad.h"
 #include "khrnn_grad.h"
 #include "rng.h"
@@ -68,15 +71,22 @@ static void summarise(const double *g, int S, int P, int j0, int j1, const hs_gr
     hs_stats_bootstrap(S, mean_var, &c, o->boot_reps, o->level, o->seed ^ salt, lo, hi);
 }
 
-/* One initialisation: the gradients of the three readings into
- * g[reading][P] and their losses; 0, or -1 when an outcome has weight 0. */
-static int one_init(const hs_hsmt *t, const hs_gradvar_opts *o, const hs_seq *seqs, long s, int P, double *x,
-                    double *r, double *dr, double *gout[HS_GV_READINGS], double loss[HS_GV_READINGS])
+/* Initialisation s: every angle uniform in [-width, width] from its own
+ * stream. */
+static void draw_init(const hs_gradvar_opts *o, long s, int P, double *x)
 {
     hs_rng rng;
     hs_rng_init(&rng, o->seed, (uint64_t)s, HS_RNG_PARAMS);
     for (int j = 0; j < P; j++)
         x[j] = o->width * (2.0 * hs_rng_uniform(&rng) - 1.0);
+}
+
+/* One initialisation: the gradients of the three readings into
+ * g[reading][P] and their losses; 0, or -1 when an outcome has weight 0. */
+static int one_init(const hs_hsmt *t, const hs_gradvar_opts *o, const hs_seq *seqs, long s, int P, double *x,
+                    double *r, double *dr, double *gout[HS_GV_READINGS], double loss[HS_GV_READINGS])
+{
+    draw_init(o, s, P, x);
     hs_khrnn km;
     hs_ansatz am;
     if (o->ansatz) {
@@ -108,6 +118,29 @@ static int one_init(const hs_hsmt *t, const hs_gradvar_opts *o, const hs_seq *se
             gout[a][j] /= per[a];
     }
     return 0;
+}
+
+/* The readings from the samples' gradients g[a][s * P + j] and losses
+ * loss[s * HS_GV_READINGS + a]. */
+static void readings_of(const hs_hsmt *t, const hs_gradvar_opts *o, double *const g[HS_GV_READINGS],
+                        const double *loss, int S, int P, hs_gradvar_reading out[HS_GV_READINGS])
+{
+    int w0, w1;
+    hs_gradvar_parts(o->ansatz, t->k, &w0, &w1);
+    for (int a = 0; a < HS_GV_READINGS; a++) {
+        hs_gradvar_reading *R = &out[a];
+        /* Distinct resample streams per reading and part (salt). */
+        summarise(g[a], S, P, w0, w1, o, 2 * (uint64_t)a + 1, &R->var_write, &R->lo_write, &R->hi_write);
+        summarise(g[a], S, P, w1, P, o, 2 * (uint64_t)a + 2, &R->var_query, &R->lo_query, &R->hi_query);
+        R->abs_mean = R->loss = 0;
+        for (int s = 0; s < S; s++) {
+            for (int j = w0; j < w1; j++)
+                R->abs_mean += fabs(g[a][(size_t)s * P + j]);
+            R->loss += loss[(size_t)s * HS_GV_READINGS + a];
+        }
+        R->abs_mean /= (double)S * (w1 - w0);
+        R->loss /= S;
+    }
 }
 
 int hs_gradvar_measure(const hs_hsmt *t, const hs_gradvar_opts *o, hs_gradvar_reading out[HS_GV_READINGS],
@@ -158,22 +191,8 @@ int hs_gradvar_measure(const hs_hsmt *t, const hs_gradvar_opts *o, hs_gradvar_re
     if (failed)
         snprintf(err, errlen, "%s, k = %d, n = %d: a fed-back outcome has model probability 0 at some "
                  "initialisation", o->ansatz ? "ansatz" : "k-HRNN", t->k, t->n);
-    int w0, w1;
-    hs_gradvar_parts(o->ansatz, t->k, &w0, &w1);
-    for (int a = 0; rc == 0 && a < HS_GV_READINGS; a++) {
-        hs_gradvar_reading *R = &out[a];
-        /* Distinct resample streams per reading and part (salt). */
-        summarise(g[a], S, P, w0, w1, o, 2 * (uint64_t)a + 1, &R->var_write, &R->lo_write, &R->hi_write);
-        summarise(g[a], S, P, w1, P, o, 2 * (uint64_t)a + 2, &R->var_query, &R->lo_query, &R->hi_query);
-        R->abs_mean = R->loss = 0;
-        for (int s = 0; s < S; s++) {
-            for (int j = w0; j < w1; j++)
-                R->abs_mean += fabs(g[a][(size_t)s * P + j]);
-            R->loss += loss[(size_t)s * HS_GV_READINGS + a];
-        }
-        R->abs_mean /= (double)S * (w1 - w0);
-        R->loss /= S;
-    }
+    if (rc == 0)
+        readings_of(t, o, g, loss, S, P, out);
     *nparams = P;
     for (long i = 0; i < B; i++)
         hs_seq_free(&seqs[i]);
@@ -181,5 +200,64 @@ int hs_gradvar_measure(const hs_hsmt *t, const hs_gradvar_opts *o, hs_gradvar_re
     for (int a = 0; a < HS_GV_READINGS; a++)
         hs_sys_free(g[a]);
     hs_sys_free(loss);
+    return rc;
+}
+
+int hs_gradvar_measure_sharded(const hs_hsmt *t, const hs_gradvar_opts *o, hs_gradvar_reading out[HS_GV_READINGS],
+                               int *nparams)
+{
+    assert(!o->ansatz && t->d == 2);
+    const long B = o->batch;
+    const int S = (int)o->samples, q = t->q;
+    hs_seq *seqs = hs_calloc((size_t)B, sizeof *seqs);
+    hs_dsource *src = hs_dsource_new(NULL);
+    hs_dsource_draw(src, t, 0, B, seqs);
+    hs_dsource_free(src); /* one state at a time: the generator's, then the model's */
+    hs_dkgrad *dg = hs_dkgrad_new(t, NULL);
+    hs_khrnn km;
+    hs_khrnn_random(&km, t, 0);
+    const int P = hs_khrnn_grad_nparams(&km);
+    double *g[HS_GV_READINGS], *loss = hs_calloc((size_t)S * HS_GV_READINGS, sizeof *loss);
+    for (int a = 0; a < HS_GV_READINGS; a++)
+        g[a] = hs_calloc((size_t)S * (size_t)P, sizeof *g[a]);
+    double *x = hs_alloc((size_t)P * sizeof *x), *L = hs_alloc((size_t)q * sizeof *L);
+    double *dL = hs_alloc((size_t)q * (size_t)P * sizeof *dL);
+    int rc = 0;
+    for (int s = 0; s < S && rc == 0; s++) {
+        draw_init(o, s, P, x);
+        double *gs[HS_GV_READINGS], *ls = loss + (size_t)s * HS_GV_READINGS;
+        for (int a = 0; a < HS_GV_READINGS; a++)
+            gs[a] = g[a] + (size_t)s * P;
+        for (long i = 0; i < B && rc == 0; i++) {
+            if (hs_dkgrad_outputs(dg, x, &seqs[i], HS_LOSS_CE, L, NULL, dL) != 0) {
+                rc = -1;
+                break;
+            }
+            /* The readings as one_init forms them: first, mean, last. */
+            ls[HS_GV_FIRST] += L[0] / (double)B;
+            ls[HS_GV_LAST] += L[q - 1] / (double)B;
+            for (int u = 0; u < q; u++)
+                ls[HS_GV_ALL] += L[u] / ((double)B * q);
+            for (int j = 0; j < P; j++) {
+                gs[HS_GV_FIRST][j] += dL[j] / (double)B;
+                gs[HS_GV_LAST][j] += dL[(size_t)(q - 1) * P + j] / (double)B;
+                for (int u = 0; u < q; u++)
+                    gs[HS_GV_ALL][j] += dL[(size_t)u * P + j] / ((double)B * q);
+            }
+        }
+    }
+    if (rc == 0)
+        readings_of(t, o, g, loss, S, P, out);
+    *nparams = P;
+    hs_dkgrad_free(dg);
+    for (long i = 0; i < B; i++)
+        hs_seq_free(&seqs[i]);
+    hs_sys_free(seqs);
+    for (int a = 0; a < HS_GV_READINGS; a++)
+        hs_sys_free(g[a]);
+    hs_sys_free(loss);
+    hs_sys_free(x);
+    hs_sys_free(L);
+    hs_sys_free(dL);
     return rc;
 }

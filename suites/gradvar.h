@@ -54,4 +54,12 @@ void hs_gradvar_parts(int ansatz, int k, int *w0, int *w1);
 int hs_gradvar_measure(const hs_hsmt *t, const hs_gradvar_opts *o, hs_gradvar_reading out[HS_GV_READINGS],
                        int *nparams, char *err, size_t errlen);
 
+/* The same for the k-HRNN on the sharded state (suites/shard.h), collective
+ * over the current ranks: sequences from the sharded generator, gradients
+ * by central differences (dist/dkgrad.h), initialisations one after
+ * another. Returns 0, or -1 when a model gave a fed-back outcome
+ * probability 0 (the same on every rank). */
+int hs_gradvar_measure_sharded(const hs_hsmt *t, const hs_gradvar_opts *o, hs_gradvar_reading out[HS_GV_READINGS],
+                               int *nparams);
+
 #endif

@@ -1,6 +1,7 @@
 /* Grid suites: split, resume, signals, progress and atomic rows. */
 #include "runner.h"
 
+#include <assert.h>
 #include <ctype.h>
 #include <omp.h>
 #include <signal.h>
@@ -23,6 +24,7 @@
 struct hs_run {
     const hs_run_opts *o;
     int slice, nslices;
+    int group; /* ranks of the current phase's groups */
 };
 
 static volatile sig_atomic_t stop_flag;
@@ -42,7 +44,10 @@ static void on_signal(int sig)
     (void)w;
 }
 
-int hs_run_stopping(void) { return stop_flag != 0; }
+/* Ranks per group of the phase running now (1 outside hs_run_grid). */
+static int phase_group = 1;
+
+int hs_run_stopping(void) { return phase_group == 1 && stop_flag != 0; }
 
 void hs_run_cat(char **buf, size_t *len, const char *fmt, ...)
 {
@@ -64,8 +69,14 @@ void hs_run_prov(const hs_run *run, char **rows, size_t *len)
     struct tm tm;
     gmtime_r(&now, &tm);
     strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    hs_run_cat(rows, len, "%d/%d,%d,%s,%s,%s,%d,%d,%s,%s", run->slice, run->nslices, hs_comm_rank(), hs_version,
-               hs_git_rev, hs_sys_host(), hs_comm_size(), run->o->threads, hs_ctr_names(), ts);
+    /* ranks: of the run, and ":g" when g ranks ran the configuration. */
+    char ranks[32];
+    if (run->group > 1)
+        snprintf(ranks, sizeof ranks, "%d:%d", hs_comm_world_size(), run->group);
+    else
+        snprintf(ranks, sizeof ranks, "%d", hs_comm_world_size());
+    hs_run_cat(rows, len, "%d/%d,%d,%s,%s,%s,%s,%d,%s,%s", run->slice, run->nslices, hs_comm_world_rank(),
+               hs_version, hs_git_rev, hs_sys_host(), ranks, run->o->threads, hs_ctr_names(), ts);
 }
 
 void hs_run_score_model(const hs_hsmt *t, hs_model *m, uint64_t first, long count, hs_score *sc)
@@ -209,6 +220,92 @@ static void fmt_time(double s, char *buf, size_t len)
         snprintf(buf, len, "%.1f h", s / 3600);
 }
 
+static int item_ranks(const hs_run_item *it) { return it->ranks > 1 ? it->ranks : 1; }
+
+static void free_grid(hs_csv *csv, hs_run_item **sorted, int *sl, int *bin)
+{
+    hs_csv_close(csv);
+    hs_sys_free(sorted);
+    hs_sys_free(sl);
+    hs_sys_free(bin);
+}
+
+/* Progress of this rank (group leaders and single ranks report). */
+typedef struct {
+    int todo, done, elsewhere;
+    double todo_cost, done_cost, t0;
+} progress;
+
+/* Runs the items of one phase (group size g) assigned to this rank's group,
+ * in cost order. Returns HS_OK, or this rank's failure to append (the
+ * message in e; the group's other ranks get HS_EXIT_FAILURE too). */
+static int run_phase(const hs_run_opts *o, hs_run *run, hs_csv *csv, hs_run_item **sorted, const int *sl,
+                     const int *bin, int count, int g, hs_run_fn fn, void *ctx, progress *pr, hs_err *e)
+{
+    const int lead = hs_comm_rank() == 0, me = hs_comm_group_index(), wrank = hs_comm_world_rank();
+    sigset_t block;
+    sigemptyset(&block);
+    sigaddset(&block, SIGTERM);
+    sigaddset(&block, SIGINT);
+    char err[1024];
+    for (int i = 0; i < count; i++) {
+        const hs_run_item *it = sorted[i];
+        if (sl[i] != run->slice || item_ranks(it) != g || bin[i] != me)
+            continue;
+        /* The group agrees on stopping and on whether the key is there
+         * (written meanwhile by another process on the same --out: the
+         * leader's keys are brought up to date at every append). */
+        double v[2] = {stop_flag ? 1 : 0, lead && hs_csv_has(csv, it->key) ? 1 : 0};
+        if (g > 1)
+            hs_comm_max(v, 2);
+        else
+            v[1] = hs_csv_has(csv, it->key);
+        if (v[0])
+            return HS_OK;
+        if (v[1]) {
+            pr->elsewhere++;
+            continue;
+        }
+        if (lead)
+            fprintf(stderr, "%s [rank %d] %d/%d: %s%s ...\n", o->schema->suite, wrank, pr->done + 1, pr->todo,
+                    it->label, g > 1 ? " (sharded)" : "");
+        const double t1 = hs_sys_now();
+        char *rows = NULL;
+        size_t len = 0;
+        fn(ctx, it, run, &rows, &len);
+        double failed = 0;
+        if (lead && rows && len) {
+            sigset_t old;
+            int usage;
+            sigprocmask(SIG_BLOCK, &block, &old);
+            if (hs_csv_append(csv, rows, NULL, &usage, err, sizeof err) != 0) {
+                fail(o, e, "%s", err); /* sets the message */
+                failed = usage ? 2 : 1;
+            }
+            sigprocmask(SIG_SETMASK, &old, NULL);
+        }
+        hs_sys_free(rows);
+        if (g > 1)
+            hs_comm_max(&failed, 1);
+        if (failed)
+            return failed > 1 ? HS_EXIT_USAGE : HS_EXIT_FAILURE;
+        if (!len)
+            return HS_OK; /* the configuration gave up on a stop signal */
+        pr->done++;
+        pr->done_cost += it->cost;
+        if (lead) {
+            const double el = hs_sys_now() - pr->t0;
+            char a[32], b[32], c[32];
+            fmt_time(hs_sys_now() - t1, a, sizeof a);
+            fmt_time(el, b, sizeof b);
+            fmt_time(pr->done_cost > 0 ? el * (pr->todo_cost - pr->done_cost) / pr->done_cost : 0, c, sizeof c);
+            fprintf(stderr, "%s [rank %d] %d/%d done in %s; elapsed %s, ETA %s\n", o->schema->suite, wrank,
+                    pr->done, pr->todo, a, b, c);
+        }
+    }
+    return HS_OK;
+}
+
 int hs_run_grid(const hs_run_opts *o, hs_run_item *items, int count, hs_run_fn fn, void *ctx, hs_err *e)
 {
     if (o->print_grid) {
@@ -219,21 +316,48 @@ int hs_run_grid(const hs_run_opts *o, hs_run_item *items, int count, hs_run_fn f
         }
         return HS_DONE;
     }
-    hs_run run = {.o = o};
+    hs_run run = {.o = o, .group = 1};
     hs_ctr_init(); /* only to record which counters this machine has */
     int rc = parse_slice(o, &run.slice, &run.nslices, e);
     if (rc != HS_OK)
         return rc;
     const int rank = hs_comm_rank(), nranks = hs_comm_size();
 
+    /* The phases: the distinct group sizes, largest first; each must divide
+     * the run's rank count. */
+    int sizes[32], nsizes = 0;
+    for (int i = 0; i < count; i++) {
+        const int g = item_ranks(&items[i]);
+        int seen = 0;
+        for (int j = 0; j < nsizes; j++)
+            seen |= sizes[j] == g;
+        if (!seen) {
+            assert(nsizes < 32 && (g & (g - 1)) == 0);
+            int j = nsizes++;
+            for (; j > 0 && sizes[j - 1] < g; j--)
+                sizes[j] = sizes[j - 1];
+            sizes[j] = g;
+        }
+        if (g > nranks || nranks % g)
+            return fail(o, e, "%s runs on %d ranks, but the run has %d (allowed: a multiple of the largest "
+                        "ranks_per_config, a power of two)", items[i].label, g, nranks);
+    }
+
     hs_run_item **sorted = hs_alloc((size_t)(count ? count : 1) * sizeof *sorted);
     for (int i = 0; i < count; i++)
         sorted[i] = &items[i];
     qsort(sorted, (size_t)count, sizeof *sorted, by_cost);
     int *sl = hs_alloc((size_t)(count ? count : 1) * sizeof *sl);
-    int *rk = hs_alloc((size_t)(count ? count : 1) * sizeof *rk);
+    int *bin = hs_alloc((size_t)(count ? count : 1) * sizeof *bin);
     lpt(sorted, count, NULL, 0, run.nslices, sl);
-    lpt(sorted, count, sl, run.slice, nranks, rk);
+    /* Within this slice, each phase's items over its groups. */
+    int *want = hs_alloc((size_t)(count ? count : 1) * sizeof *want);
+    for (int p = 0; p < nsizes; p++) {
+        for (int i = 0; i < count; i++)
+            want[i] = sl[i] == run.slice && item_ranks(sorted[i]) == sizes[p];
+        lpt(sorted, count, want, 1, nranks / sizes[p], bin);
+    }
+    hs_sys_free(want);
 
     char err[1024], name[256], header[2048];
     snprintf(name, sizeof name, "%s.csv", o->schema->suite);
@@ -246,10 +370,7 @@ int hs_run_grid(const hs_run_opts *o, hs_run_item *items, int count, hs_run_fn f
     double bad = csv ? 0 : 1;
     hs_comm_max(&bad, 1);
     if (bad) {
-        hs_csv_close(csv);
-        hs_sys_free(sorted);
-        hs_sys_free(sl);
-        hs_sys_free(rk);
+        free_grid(csv, sorted, sl, bin);
         return fail(o, e, "%s", csv ? "another rank could not open the results file" : err);
     }
 
@@ -258,10 +379,7 @@ int hs_run_grid(const hs_run_opts *o, hs_run_item *items, int count, hs_run_fn f
     bad = rank == 0 && write_models(o->out, err, sizeof err) != 0;
     hs_comm_max(&bad, 1);
     if (bad) {
-        hs_csv_close(csv);
-        hs_sys_free(sorted);
-        hs_sys_free(sl);
-        hs_sys_free(rk);
+        free_grid(csv, sorted, sl, bin);
         return rank == 0 ? hs_err_set(e, HS_EXIT_FAILURE, "hypersep suite: %s: %s", o->schema->suite, err)
                          : HS_EXIT_FAILURE;
     }
@@ -283,10 +401,7 @@ int hs_run_grid(const hs_run_opts *o, hs_run_item *items, int count, hs_run_fn f
         snprintf(msg, sizeof msg, "%s already has %d of this grid's %d configurations (first: %s); use --resume "
                  "to continue the run, or a new --out", hs_csv_path(csv), present, in_slice,
                  sorted[first_present]->label);
-        hs_csv_close(csv);
-        hs_sys_free(sorted);
-        hs_sys_free(sl);
-        hs_sys_free(rk);
+        free_grid(csv, sorted, sl, bin);
         return fail(o, e, "%s", msg);
     }
     hs_comm_barrier();
@@ -297,74 +412,39 @@ int hs_run_grid(const hs_run_opts *o, hs_run_item *items, int count, hs_run_fn f
     sigemptyset(&sa.sa_mask);
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
-    sigset_t block;
-    sigemptyset(&block);
-    sigaddset(&block, SIGTERM);
-    sigaddset(&block, SIGINT);
 
-    double todo_cost = 0;
-    int todo = 0;
-    for (int i = 0; i < count; i++)
-        if (sl[i] == run.slice && rk[i] == rank && !hs_csv_has(csv, sorted[i]->key)) {
-            todo++;
-            todo_cost += sorted[i]->cost;
+    /* What this rank takes part in (in a group: its group's items). */
+    progress pr = {.t0 = hs_sys_now()};
+    for (int i = 0; i < count; i++) {
+        const int g = item_ranks(sorted[i]);
+        if (sl[i] == run.slice && bin[i] == rank / g && !hs_csv_has(csv, sorted[i]->key)) {
+            pr.todo++;
+            pr.todo_cost += sorted[i]->cost;
         }
+    }
     if (rank == 0 && o->note && *o->note)
         fputs(o->note, stderr);
     if (rank == 0 || nranks > 1)
         fprintf(stderr, "%s: %d configurations in the grid, %d in slice %d/%d, %d already in %s; "
                         "rank %d of %d runs %d\n",
                 o->schema->suite, count, in_slice, run.slice, run.nslices, present, hs_csv_path(csv), rank, nranks,
-                todo);
+                pr.todo);
 
-    const double t0 = hs_sys_now();
-    double done_cost = 0;
-    int done = 0, elsewhere = 0, wrc = HS_OK; /* wrc: this rank's failure to append */
-    for (int i = 0; i < count && !stop_flag && wrc == HS_OK; i++) {
-        const hs_run_item *it = sorted[i];
-        if (sl[i] != run.slice || rk[i] != rank)
-            continue;
-        if (hs_csv_has(csv, it->key)) {
-            /* Written meanwhile by another process on the same --out (the
-             * keys are brought up to date at every append). */
-            elsewhere++;
-            continue;
-        }
-        fprintf(stderr, "%s [rank %d] %d/%d: %s ...\n", o->schema->suite, rank, done + 1, todo, it->label);
-        const double t1 = hs_sys_now();
-        char *rows = NULL;
-        size_t len = 0;
-        fn(ctx, it, &run, &rows, &len);
-        if (rows && len) {
-            sigset_t old;
-            int usage;
-            sigprocmask(SIG_BLOCK, &block, &old);
-            if (hs_csv_append(csv, rows, NULL, &usage, err, sizeof err) != 0) {
-                fail(o, e, "%s", err); /* sets the message */
-                wrc = usage ? HS_EXIT_USAGE : HS_EXIT_FAILURE;
-            }
-            sigprocmask(SIG_SETMASK, &old, NULL);
-        }
-        hs_sys_free(rows);
-        if (wrc != HS_OK)
-            break;
-        if (!len)
-            break; /* the configuration gave up on a stop signal */
-        done++;
-        done_cost += it->cost;
-        const double el = hs_sys_now() - t0;
-        char a[32], b[32], c[32];
-        fmt_time(hs_sys_now() - t1, a, sizeof a);
-        fmt_time(el, b, sizeof b);
-        fmt_time(done_cost > 0 ? el * (todo_cost - done_cost) / done_cost : 0, c, sizeof c);
-        fprintf(stderr, "%s [rank %d] %d/%d done in %s; elapsed %s, ETA %s\n", o->schema->suite, rank, done, todo,
-                a, b, c);
+    int wrc = HS_OK; /* this rank's failure to append */
+    double failed[2] = {0, 0};
+    for (int p = 0; p < nsizes && !failed[0]; p++) {
+        const int g = sizes[p];
+        if (hs_comm_group_split(g, err, sizeof err) != 0)
+            hs_sys_fatal("%s", err); /* checked above */
+        run.group = phase_group = g;
+        wrc = run_phase(o, &run, csv, sorted, sl, bin, count, g, fn, ctx, &pr, e);
+        run.group = phase_group = 1;
+        hs_comm_group_end();
+        failed[0] = wrc == HS_EXIT_USAGE ? 2 : wrc != HS_OK ? 1 : 0;
+        hs_comm_max(failed, 1);
     }
-    hs_csv_close(csv);
-    hs_sys_free(sorted);
-    hs_sys_free(sl);
-    hs_sys_free(rk);
-    double failed[2] = {wrc == HS_EXIT_USAGE ? 2 : wrc != HS_OK ? 1 : 0, done + elsewhere < todo ? 1 : 0};
+    free_grid(csv, sorted, sl, bin);
+    failed[1] = pr.done + pr.elsewhere < pr.todo ? 1 : 0;
     hs_comm_max(failed, 2);
     signal(SIGTERM, SIG_DFL);
     signal(SIGINT, SIG_DFL);

@@ -29,6 +29,7 @@ typedef struct {
     char label[160]; /* for progress lines */
     double cost;     /* estimated relative cost (only ratios matter) */
     int index;       /* the suite's own index of the configuration */
+    int ranks;       /* ranks that run it together (a power of two; 0 or 1: one rank) */
 } hs_run_item;
 
 typedef struct {
@@ -69,7 +70,12 @@ typedef void (*hs_run_fn)(void *ctx, const hs_run_item *it, hs_run *run, char **
 /* Collective. Validates the options (HS_EXIT_USAGE: bad --slice, existing
  * rows of this grid without --resume, an existing file with another header
  * or malformed, suites/csvlog.h), then runs this process's share of
- * items[0..count). Returns HS_OK when all of it was done (rows appended),
+ * items[0..count). Items with ranks = g > 1 run on groups of g consecutive
+ * ranks (dist/comm.h), one phase per group size, largest first: fn is
+ * called on every rank of the group (it may use collectives, which then
+ * span the group) and the group's first rank appends the rows; items of
+ * one rank are spread over all ranks. A group size that does not divide the
+ * run's rank count is refused (HS_EXIT_USAGE). Returns HS_OK when all of it was done (rows appended),
  * HS_EXIT_INTERRUPTED (with the message to resume) when a signal stopped it,
  * HS_EXIT_FAILURE when a row could not be written (a full disk: the file
  * keeps the rows before it, --resume continues). */
@@ -82,7 +88,9 @@ void hs_run_prov(const hs_run *run, char **rows, size_t *len);
 void hs_run_cat(char **buf, size_t *len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* 1 once a stop signal arrived: long configurations may poll it and give up
- * (then they return no rows). */
+ * (then they return no rows). Always 0 inside a configuration that a group
+ * of ranks runs together: they must not part ways; the group stops between
+ * configurations. */
 int hs_run_stopping(void);
 
 /* Scores model m on sequences first .. first + count - 1 of task t (drawn

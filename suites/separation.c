@@ -12,7 +12,8 @@
  * sequences, and those of them that also train (`also_train`, the k-HRNN)
  * are trained from random starts as well. One CSV row per configuration;
  * at the end the summary (suites/sepsum.h) per group on stdout and in
- * DIR/separation_summary.tsv. */
+ * DIR/separation_summary.tsv. Qubit tasks with n >= shard_min_n run on the
+ * sharded engine, each configuration on a group of ranks (suites/shard.h). */
 #include <cblas.h>
 #include <math.h>
 #include <omp.h>
@@ -24,68 +25,19 @@
 #include "combin.h"
 #include "comm.h"
 #include "config.h"
+#include "dkgrad.h"
+#include "dsource.h"
 #include "exact.h"
 #include "registry.h"
 #include "runner.h"
 #include "schema.h"
 #include "score.h"
+#include "sepkeys.h"
 #include "sepsum.h"
+#include "shard.h"
 #include "state.h"
 #include "suite.h"
 #include "sys.h"
-
-/* The keys every run has; the registry adds, per trainable model M, M_lr,
- * and per trained model M_<hyperparameter> (a list for the size ladder) or,
- * for a hyperparameter all of them share, one list NAME (quant_bits). */
-static const hs_config_key base_keys[] = {
-    {"grid", HS_CFG_WORDS, 0, 0, "n", "ell,n",
-     "ell: k x ell with n = auto; n: k x n_list with ell = ceil(ell_per_edge binom(n,k))"},
-    {"k", HS_CFG_INTS, 1, 8, "1,2", NULL, "hyperedge orders k"},
-    {"ell", HS_CFG_INTS, 0, 1e6, "2,4,8,16", NULL, "grid = ell: context lengths ell (writes per sequence)"},
-    {"n", HS_CFG_INT, 1, HS_MAX_SITES, "auto", "auto",
-     "grid = ell: sites: auto = the smallest n with binom(n,k) >= ell (the degree-k regime), or a fixed n"},
-    {"n_list", HS_CFG_INTS, 1, HS_MAX_SITES, "2,3,4,5,8", NULL, "grid = n: sizes n (those with n >= k)"},
-    {"ell_per_edge", HS_CFG_DOUBLE, 0.01, 1000, "1", NULL,
-     "grid = n: ell = ceil(ell_per_edge binom(n,k)): 1 and more saturate the hypergraph"},
-    {"max_n", HS_CFG_INT, 1, HS_MAX_SITES, "8", NULL,
-     "tasks needing more sites are skipped (the analytic models are brute force in d^n)"},
-    {"min_bound", HS_CFG_INT, 0, 1e9, "1", NULL, "tasks whose lower bound binom(n,k) - 1 is below this are skipped"},
-    {"max_bound", HS_CFG_INT, 0, 1e9, "9", NULL,
-     "tasks whose lower bound binom(n,k) - 1 is above this are skipped"},
-    {"d", HS_CFG_INT, 2, 64, "2", NULL, "local dimension"},
-    {"bases", HS_CFG_WORDS, 0, 0, "default", NULL,
-     "query bases (Z,X,Y for d = 2; Z or chirp indices for d > 2), or default"},
-    {"queries", HS_CFG_INT, 1, HS_MAX_SITES, "all", "all", "queries per sequence, or all (q = n)"},
-    {"models", HS_CFG_WORDS, 0, 0, NULL, NULL, "models (tableau runs for k = 2, d = 2 only)"},
-    {"also_train", HS_CFG_WORDS, 0, 0, "khrnn", NULL,
-     "models that predict as they are and are also trained from random starts (or none)"},
-    {"steps", HS_CFG_INT, 1, 1e9, "20000", NULL, "training budget: updates per trained configuration"},
-    {"batch", HS_CFG_INT, 1, 65536, "32", NULL, "sequences per update"},
-    {"loss", HS_CFG_WORDS, 0, 0, "soft", "soft,hard",
-     "soft: cross-entropy against the exact conditionals; hard: the sampled outcome's"},
-    {"curriculum", HS_CFG_WORDS, 0, 0, "ell", "none,ell,queries,ell+queries",
-     "training curriculum: context length ell_s and/or queries q_s = 1, 2, 4, .. (core/train.h)"},
-    {"advance_below", HS_CFG_DOUBLE, -1, 10, "-1", NULL,
-     "a curriculum stage ends once the running training excess is <= this (bits); -1: epsilon / 2"},
-    {"early_stop", HS_CFG_INT, 0, 1, "1", NULL, "1: a run stops at the first log point reaching epsilon"},
-    {"plateau_fraction", HS_CFG_DOUBLE, 0, 1, "0.1", NULL,
-     "verdict plateau: the best held-out excess improved by less than this over the last fifth"},
-    {"eval", HS_CFG_INT, 1, 1e8, "300", NULL, "held-out sequences scored per log point and configuration"},
-    {"epsilon", HS_CFG_DOUBLE, 0, 10, "0.01", NULL, "target excess loss, bits per output"},
-    {"seed", HS_CFG_INTS, 0, 9e18, "1", NULL, "seeds (task and initialisation); each is a configuration"},
-};
-enum { NBASE = sizeof base_keys / sizeof base_keys[0] };
-
-/* The small built-in grid's own defaults where the registry's (those of
- * `hypersep train`) would make it slower than the main job allows. */
-static const struct {
-    const char *key, *def;
-} grid_defaults[] = {{"transformer_layers", "1"}, {"transformer_heads", "2"}, {"lstm_hidden", "2,4,8,16,32"},
-                     {"gru_hidden", "2,4,8,16,32"}};
-
-/* The built-in grid's models: the Transformer needs more than the main
- * job's minutes at these budgets (docs/results; the full grid has it). */
-static const char main_models[] = "lstm,gru,exact,presample,tableau,khrnn";
 
 static const char usage[] =
     "usage: hypersep suite separation [--config FILE] [--out DIR] [--resume] [--slice I/N]\n"
@@ -110,16 +62,9 @@ static const char usage[] =
     "  --print-grid    print the configurations (key, label, estimated relative cost)\n"
     "                  and exit\n";
 
-/* The key table and the storage of its generated names and defaults. */
-typedef struct {
-    hs_config_key keys[HS_CONFIG_MAX_KEYS];
-    char names[HS_CONFIG_MAX_KEYS][48], defs[HS_CONFIG_MAX_KEYS][32], help[HS_CONFIG_MAX_KEYS][112];
-    char models[256];
-    int n;
-} sep_keys;
-
 typedef struct {
     int k, n, q, steps, batch, trained;
+    int sharded, ranks; /* the sharded engine, on groups of `ranks` (suites/shard.h) */
     long ell;
     uint64_t seed;
     const hs_model_desc *m;
@@ -135,80 +80,11 @@ typedef struct {
     int loss, curriculum, early_stop;
     long eval;
     double epsilon, advance, plateau;
-    char note[2048]; /* configurations skipped, for the start of the run */
+    double rank_limit; /* memory per rank, the same on every rank */
+    char note[2048];   /* configurations skipped, for the start of the run */
 } sep_ctx;
 
-static int in_separation(const hs_model_desc *m) { return m->cls == HS_MC_TRAINED || m->fixed; }
 static int trained_model(const hs_model_desc *m) { return m->cls == HS_MC_TRAINED; }
-
-/* The config key of model m's hyperparameter j (-1: its learning rate). */
-static void hp_key(const hs_model_desc *m, int j, char *buf, size_t len)
-{
-    if (j >= 0 && m->hp[j].shared)
-        snprintf(buf, len, "%s", m->hp[j].name);
-    else
-        snprintf(buf, len, "%s_%s", m->name, j < 0 ? "lr" : m->hp[j].name);
-}
-
-static int has_key(const sep_keys *K, const char *name)
-{
-    for (int i = 0; i < K->n; i++)
-        if (strcmp(K->keys[i].key, name) == 0)
-            return 1;
-    return 0;
-}
-
-static void add_key(sep_keys *K, const char *name, hs_config_type type, double min, double max, const char *def,
-                    const char *help)
-{
-    if (has_key(K, name))
-        return; /* a shared hyperparameter: one key for every model */
-    const int i = K->n++;
-    snprintf(K->names[i], sizeof K->names[i], "%s", name);
-    snprintf(K->defs[i], sizeof K->defs[i], "%s", def);
-    snprintf(K->help[i], sizeof K->help[i], "%s", help);
-    for (size_t g = 0; g < sizeof grid_defaults / sizeof grid_defaults[0]; g++)
-        if (strcmp(name, grid_defaults[g].key) == 0)
-            snprintf(K->defs[i], sizeof K->defs[i], "%s", grid_defaults[g].def);
-    K->keys[i] = (hs_config_key){K->names[i], type, min, max, K->defs[i], NULL, K->help[i]};
-}
-
-static void build_keys(sep_keys *K)
-{
-    memset(K, 0, sizeof *K);
-    hs_models_names(K->models, sizeof K->models, in_separation);
-    for (int i = 0; i < NBASE; i++) {
-        K->keys[K->n] = base_keys[i];
-        if (strcmp(base_keys[i].key, "models") == 0) { /* the registry's models */
-            K->keys[K->n].words = K->models;
-            K->keys[K->n].def = main_models;
-        }
-        K->n++;
-    }
-    for (int i = 0; i < hs_models_count(); i++) {
-        const hs_model_desc *m = hs_models_at(i);
-        if (!hs_models_is_trainable(m))
-            continue;
-        char name[48], def[32], help[112];
-        hp_key(m, -1, name, sizeof name);
-        snprintf(def, sizeof def, "%.6g", m->train.lr);
-        snprintf(help, sizeof help, "peak learning rate of %s", m->name);
-        add_key(K, name, HS_CFG_DOUBLE, 1e-9, 10, def, help);
-        for (int j = 0; trained_model(m) && j < m->nhp; j++) {
-            const hs_hparam *h = &m->hp[j];
-            if (h->same_as >= 0)
-                continue; /* derived: not a grid dimension */
-            hp_key(m, j, name, sizeof name);
-            const int list = j == m->size_hp || h->shared;
-            snprintf(def, sizeof def, "%.15g", h->def);
-            snprintf(help, sizeof help, "%s%s %s%s", h->shared ? "" : m->name, h->shared ? "" : ":", h->help,
-                     list ? " (a list: a grid dimension)" : "");
-            add_key(K, name, list ? HS_CFG_INTS : HS_CFG_INT, h->min, h->max,
-                    j == m->size_hp && h->ladder ? h->ladder : def, help);
-        }
-    }
-    K->keys[K->n] = (hs_config_key){NULL, 0, 0, 0, NULL, NULL, NULL};
-}
 
 /* The task of a configuration (validated when the grid was built). */
 static void task(const sep_ctx *x, const sep_conf *c, hs_hsmt *t)
@@ -258,6 +134,14 @@ static void note(sep_ctx *x, const char *fmt, ...)
     va_end(ap);
 }
 
+/* Models the sharded engine predicts for (dist/dkhrnn.h): the exact
+ * classical model and the k-HRNN (at its exact parameters, and trained:
+ * dist/dkgrad.h). */
+static int sharded_predictor(const hs_model_desc *m)
+{
+    return strcmp(m->name, "exact") == 0 || strcmp(m->name, "khrnn") == 0;
+}
+
 /* Model m's trained configurations at task t: its ladder of sizes times the
  * shared lists (quantisation); HS_EXIT_USAGE naming the key of a size that
  * does not fit. */
@@ -270,7 +154,7 @@ static int add_trained(sep_ctx *x, sep_conf c, const hs_hsmt *t, hs_err *e)
     c.trained = 1;
     c.steps = (int)hs_config_int(cf, "steps");
     c.batch = (int)hs_config_int(cf, "batch");
-    hp_key(m, -1, key, sizeof key);
+    hs_sepkeys_hp(m, -1, key, sizeof key);
     c.lr = hs_config_double(cf, key);
     /* Up to two list dimensions: the size ladder and one shared list. */
     long lists[2][HS_CONFIG_MAX_LIST];
@@ -278,7 +162,7 @@ static int add_trained(sep_ctx *x, sep_conf c, const hs_hsmt *t, hs_err *e)
     for (int j = 0; trained_model(m) && j < m->nhp; j++) {
         if (m->hp[j].same_as >= 0)
             continue;
-        hp_key(m, j, key, sizeof key);
+        hs_sepkeys_hp(m, j, key, sizeof key);
         const int slot = j == m->size_hp ? 0 : m->hp[j].shared ? 1 : -1;
         if (slot < 0)
             c.hp[j] = (double)hs_config_int(cf, key);
@@ -296,9 +180,11 @@ static int add_trained(sep_ctx *x, sep_conf c, const hs_hsmt *t, hs_err *e)
             if (which[1] >= 0)
                 hp[which[1]] = (double)lists[1][b];
             hs_models_resolve(m, hp);
-            if (m->check(t, hp, c.batch, &bad, err, sizeof err) != 0) {
+            /* The sharded k-HRNN holds its states as the generator does
+             * (sized by the caller); the serial check is of its tangents. */
+            if (!(c.sharded && sharded_predictor(m)) && m->check(t, hp, c.batch, &bad, err, sizeof err) != 0) {
                 if (bad >= 0)
-                    hp_key(m, bad, key, sizeof key);
+                    hs_sepkeys_hp(m, bad, key, sizeof key);
                 return hs_config_err(cf, e, bad >= 0 ? key : "n", "k = %d, ell = %ld, n = %d: %s", c.k, c.ell, c.n,
                                      err);
             }
@@ -317,8 +203,20 @@ static int add_model(sep_ctx *x, sep_conf c, const hs_hsmt *t, int also, char *s
 {
     const hs_model_desc *m = c.m;
     char err[512];
-    int bad;
+    int bad, rc;
     hs_models_defaults(m, c.hp);
+    c.sharded = hs_shard_is_sharded(&x->cfg, t);
+    if (c.sharded) {
+        /* The sharded predictor needs no brute force: it holds a state as
+         * the generator does (trained: dist/dkgrad.h). */
+        const int pred = sharded_predictor(m);
+        if ((rc = hs_shard_ranks(&x->cfg, t, pred ? 2 : 1, x->rank_limit, hs_comm_size(), &c.ranks, e)) != HS_OK)
+            return rc;
+        if (pred) {
+            add_conf(x, &c);
+            return also ? add_trained(x, c, t, e) : HS_OK;
+        }
+    }
     if (!trained_model(m)) {
         if (m->check(t, c.hp, 0, &bad, err, sizeof err) != 0) {
             if (!strstr(skipped, m->name)) {
@@ -349,7 +247,8 @@ static int grid_tasks(sep_ctx *x, long *ks, int *nk, long (*task_n)[HS_CONFIG_MA
     const int nv = hs_config_ints(cf, by_n ? "n_list" : "ell", vals);
     const long fixed_n = hs_config_int(cf, "n"), max_n = hs_config_int(cf, "max_n");
     const long min_bound = hs_config_int(cf, "min_bound"), max_bound = hs_config_int(cf, "max_bound");
-    const double per_edge = hs_config_double(cf, "ell_per_edge");
+    const long ell_max = hs_config_int(cf, "ell_max");
+    const double per_edge = hs_config_double(cf, "ell_per_edge"), k_over_n = hs_config_double(cf, "max_k_over_n");
     for (int a = 0; a < *nk; a++) {
         ntask[a] = 0;
         const int k = (int)ks[a];
@@ -359,12 +258,15 @@ static int grid_tasks(sep_ctx *x, long *ks, int *nk, long (*task_n)[HS_CONFIG_MA
                 n = vals[b];
                 if (n < k)
                     continue;
-                ell = (long)ceil(per_edge * (double)hs_comb_binom((int)n, k));
+                const double want = ceil(per_edge * (double)hs_comb_binom((int)n, k));
+                ell = ell_max > 0 && want > (double)ell_max ? ell_max : (long)want;
             } else if (fixed_n <= 0)
                 for (n = k > 1 ? k : 1; (double)hs_comb_binom((int)n, k) < (double)ell; n++)
                     if (n >= HS_MAX_SITES)
                         return hs_config_err(cf, e, "ell", "%ld writes need more than %d sites at k = %d", ell,
                                              HS_MAX_SITES, k);
+            if (n >= k && k > k_over_n * (double)n)
+                continue; /* above the levels asked for (k > n: refused below) */
             if (n > max_n) {
                 note(x, "separation: k = %d, ell = %ld skipped: it needs n = %ld > max_n = %ld\n", k, ell, n, max_n);
                 continue;
@@ -400,6 +302,7 @@ static int build_grid(sep_ctx *x, hs_err *e)
     const long q = hs_config_int(cf, "queries");
     x->d = (int)hs_config_int(cf, "d");
     x->eval = hs_config_int(cf, "eval");
+    x->rank_limit = hs_shard_rank_limit();
     x->epsilon = hs_config_double(cf, "epsilon");
     x->plateau = hs_config_double(cf, "plateau_fraction");
     x->early_stop = (int)hs_config_int(cf, "early_stop");
@@ -452,13 +355,13 @@ static int build_grid(sep_ctx *x, hs_err *e)
                 hs_hsmt_defaults(&t);
                 char err[512];
                 /* Bases and d were checked above; what is left depends on
-                 * k, q and n (fixed, or from ell). */
-                /* Bases and d were checked above; what is left depends on
                  * k, q and n (from n_list, fixed, or from ell). */
                 if (hs_hsmt_validate(&t, err, sizeof err) != 0)
                     return hs_config_err(cf, e, c.k > c.n ? "k" : q > c.n ? "queries" : task_key(cf),
                                          "k = %d, ell = %ld, n = %d: %s", c.k, c.ell, c.n, err);
-                if (hs_state_check_fit(t.n, t.d, err, sizeof err) != 0)
+                /* A sharded task needs only a group's share (checked
+                 * with ranks_per_config when the grid is built). */
+                if (!hs_shard_is_sharded(cf, &t) && hs_state_check_fit(t.n, t.d, err, sizeof err) != 0)
                     return hs_config_err(cf, e, "max_n", "%s", err);
                 if (x->nbases == 0) {
                     x->nbases = t.nbases;
@@ -501,11 +404,14 @@ static void run_one(void *vctx, const hs_run_item *it, hs_run *run, char **rows,
     hs_train_result res = {.steps_used = 0};
     const char *verdict;
     const double t0 = hs_sys_now();
+    hs_dsource *src = c->sharded ? hs_dsource_new(NULL) : NULL;
     if (c->trained) {
         hs_trainable tr;
-        if (m->trainable(&t, c->hp, c->seed, &tr, err, sizeof err) != 0)
+        if ((c->sharded && sharded_predictor(m) ? hs_dkgrad_trainable(&t, c->seed, &tr, err, sizeof err)
+                                                : m->trainable(&t, c->hp, c->seed, &tr, err, sizeof err)) != 0)
             hs_sys_fatal("%s: %s", m->name, err);
         hs_train_opts o = hs_models_train_opts(m);
+        o.source = src ? hs_dsource_iface(src) : NULL;
         o.steps = c->steps;
         o.batch = c->batch;
         o.lr = c->lr;
@@ -522,17 +428,27 @@ static void run_one(void *vctx, const hs_run_item *it, hs_run *run, char **rows,
         train_s = res.seconds;
         eval_s = hs_sys_now() - t0 - train_s;
         verdict = hs_verdict_name(hs_train_verdict(res.curve, res.npoints, c->steps, x->epsilon, x->plateau));
+    } else if (c->sharded && sharded_predictor(m)) {
+        hs_dkhrnn *pred = hs_dkhrnn_new(&t, NULL, NULL);
+        hs_shard_score(&t, pred, NULL, HS_EVAL_FIRST, x->eval, &sc);
+        hs_dkhrnn_free(pred);
+        eval_s = hs_sys_now() - t0;
+        verdict = sc.kl / (double)sc.outputs <= x->epsilon ? "reached" : "missed";
     } else {
         hs_model model;
-        const hs_model_src src = {.params = m->trainable_model ? "exact" : NULL, .seed = c->seed};
-        if (m->open(&t, c->hp, &src, &model, err, sizeof err) != 0)
+        const hs_model_src msrc = {.params = m->trainable_model ? "exact" : NULL, .seed = c->seed};
+        if (m->open(&t, c->hp, &msrc, &model, err, sizeof err) != 0)
             hs_sys_fatal("%s: %s", m->name, err);
-        hs_run_score_model(&t, &model, HS_EVAL_FIRST, x->eval, &sc);
+        if (c->sharded)
+            hs_shard_score(&t, NULL, &model, HS_EVAL_FIRST, x->eval, &sc);
+        else
+            hs_run_score_model(&t, &model, HS_EVAL_FIRST, x->eval, &sc);
         mem = model.memory_bits;
         hs_model_free(&model);
         eval_s = hs_sys_now() - t0;
         verdict = sc.kl / (double)sc.outputs <= x->epsilon ? "reached" : "missed";
     }
+    hs_dsource_free(src);
     const double o = (double)sc.outputs, log2d = log2((double)t.d);
     char alt[32] = "";
     if (m->alt_state_dim)
@@ -552,8 +468,8 @@ static void run_one(void *vctx, const hs_run_item *it, hs_run *run, char **rows,
 int hs_suite_separation(int argc, char **argv, hs_err *e)
 {
     sep_ctx x = {0};
-    sep_keys K;
-    build_keys(&K);
+    hs_sepkeys K;
+    hs_sepkeys_build(&K);
     hs_run_cli cli;
     const hs_schema *S = hs_schema_find("separation");
     int rc = hs_run_parse(S, usage, K.keys, 1, argc, argv, &cli, &x.cfg, e);
@@ -572,6 +488,7 @@ int hs_suite_separation(int argc, char **argv, hs_err *e)
         const sep_conf *c = &x.conf[i];
         hs_run_item *it = &items[i];
         it->index = i;
+        it->ranks = c->sharded ? c->ranks : 1;
         snprintf(it->key, sizeof it->key, "%d,%ld,%d,%d,%s,%d,%s,%d,%d,%d,%d,%.6g,%llu,%s,%d,%s", c->k, c->ell, c->n,
                  x.d, x.bases_text, c->q, c->m->name, conf_size(c), conf_layers(c), c->steps, c->batch, c->lr,
                  (unsigned long long)c->seed, c->trained ? x.loss_name : "", conf_quant(c),

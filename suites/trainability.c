@@ -23,9 +23,12 @@
 #include "config.h"
 #include "dla.h"
 #include "gradvar.h"
+#include "dkgrad.h"
+#include "dsource.h"
 #include "registry.h"
 #include "runner.h"
 #include "schema.h"
+#include "shard.h"
 #include "state.h"
 #include "suite.h"
 #include "sys.h"
@@ -75,6 +78,7 @@ static const hs_config_key keys[] = {
      "verdict trap: the best held-out excess improved by less than this over the last fifth"},
     {"eval", HS_CFG_INT, 1, 1e8, "200", NULL, "held-out sequences per log point"},
     {"seed", HS_CFG_INT, 0, 9e18, "1", NULL, "task seed (sequences; the variance initialisations derive from it)"},
+    HS_SHARD_KEYS,
     {NULL, 0, 0, 0, NULL, NULL, NULL},
 };
 
@@ -110,6 +114,7 @@ typedef struct {
     uint64_t seed; /* run: the random start */
     long steps;    /* run: the budget */
     double lr;     /* run: the peak step size */
+    int sharded, ranks; /* the sharded engine on groups of `ranks` (suites/shard.h) */
 } tr_conf;
 
 typedef struct {
@@ -118,6 +123,8 @@ typedef struct {
     int nconf;
     uint64_t seed;
     int loss, curriculum;
+    double rank_limit; /* memory per rank, the same on every rank */
+    char note[512];    /* what the grid leaves out, for the start of the run */
 } tr_ctx;
 
 static const char *model_name(const tr_conf *c)
@@ -158,7 +165,23 @@ static int add(tr_ctx *x, tr_conf c, const char *n_key, const char *ell_key, hs_
         hs_hsmt t;
         if (task(x, &c, &t, err, sizeof err) != 0)
             return hs_config_err(&x->cfg, e, n_key, "k = %d, n = %d: %s", c.k, c.n, err);
-        if (hs_state_check_fit(c.n, 2, err, sizeof err) != 0)
+        c.sharded = hs_shard_is_sharded(&x->cfg, &t);
+        if (c.sharded && c.ansatz) {
+            /* Its write cells act on every site: on global ones each would
+             * need an exchange; it runs on one rank, up to the serial limit. */
+            if (!x->note[0])
+                snprintf(x->note, sizeof x->note, "trainability: the ansatz left out at n >= shard_min_n (first: "
+                         "k = %d, n = %d): it does not run on the sharded engine\n", c.k, c.n);
+            return HS_OK;
+        }
+        if (c.sharded) {
+            /* Runs hold the source's and the model's states; the variance
+             * part one at a time. */
+            const int rc = hs_shard_ranks(&x->cfg, &t, c.part == PART_RUN ? 2 : 1, x->rank_limit, hs_comm_size(),
+                                          &c.ranks, e);
+            if (rc != HS_OK)
+                return rc;
+        } else if (hs_state_check_fit(c.n, 2, err, sizeof err) != 0)
             return hs_config_err(&x->cfg, e, n_key, "%s", err);
     }
     if (c.part != PART_LIE && c.ansatz &&
@@ -183,6 +206,7 @@ static int build_grid(tr_ctx *x, hs_err *e)
     long ks[HS_CONFIG_MAX_LIST], ns[HS_CONFIG_MAX_LIST], seeds[HS_CONFIG_MAX_LIST];
     char parts[HS_CONFIG_MAX_LIST][32], w[HS_CONFIG_MAX_LIST][32], inits[HS_CONFIG_MAX_LIST][32];
     x->seed = (uint64_t)hs_config_int(cf, "seed");
+    x->rank_limit = hs_shard_rank_limit();
     hs_config_words(cf, "loss", w);
     x->loss = hs_loss_parse(w[0]);
     hs_config_words(cf, "curriculum", w);
@@ -274,9 +298,11 @@ static void variance(tr_ctx *x, const tr_conf *c, hs_run *run, char **rows, size
     int P;
     char err[512];
     const double t0 = hs_sys_now();
-    const int rc = hs_gradvar_measure(&t, &o, R, &P, err, sizeof err);
+    const int rc = c->sharded ? hs_gradvar_measure_sharded(&t, &o, R, &P) : hs_gradvar_measure(&t, &o, R, &P, err,
+                                                                                                sizeof err);
     if (rc < 0)
-        hs_sys_fatal("%s", err);
+        hs_sys_fatal("%s, k = %d, n = %d: %s", model_name(c), c->k, c->n,
+                     c->sharded ? "a fed-back outcome has model probability 0 at some initialisation" : err);
     if (rc > 0)
         return; /* a stop signal: no rows */
     const double secs = hs_sys_now() - t0;
@@ -321,8 +347,10 @@ static void train_run(tr_ctx *x, const tr_conf *c, const hs_run_item *it, hs_run
     const hs_model_desc *m = hs_models_find(model_name(c));
     hs_trainable tr;
     char err[512], prefix[256];
-    if (m->trainable(&t, NULL, c->seed, &tr, err, sizeof err) != 0)
+    if ((c->sharded ? hs_dkgrad_trainable(&t, c->seed, &tr, err, sizeof err)
+                    : m->trainable(&t, NULL, c->seed, &tr, err, sizeof err)) != 0)
         hs_sys_fatal("%s, k = %d, n = %d: %s", m->name, c->k, c->n, err);
+    hs_dsource *src = c->sharded ? hs_dsource_new(NULL) : NULL;
     snprintf(prefix, sizeof prefix, "curve,%s,%d,%d,%ld,%d,all,uniform,%llu,%ld,%.6g,", m->name, c->k, c->n, c->ell,
              c->q, (unsigned long long)c->seed, c->steps, c->lr);
     curve_log L = {prefix, run, NULL, 0, (int)tr.nparams, hs_sys_now()};
@@ -339,10 +367,12 @@ static void train_run(tr_ctx *x, const tr_conf *c, const hs_run_item *it, hs_run
     o.every = 0;
     o.log = log_step;
     o.log_ctx = &L;
+    o.source = src ? hs_dsource_iface(src) : NULL;
     hs_train_result res;
     if (hs_train_run(&tr, &t, &o, &res, err, sizeof err) != 0)
         hs_sys_fatal("%s training, %s: %s", m->name, it->label, err);
     hs_trainable_free(&tr);
+    hs_dsource_free(src);
     const int v = hs_train_verdict(res.curve, res.npoints, o.steps, epsilon,
                                    hs_config_double(&x->cfg, "plateau_fraction"));
     /* The training loop's plateau is this suite's trap: the held-out loss
@@ -397,6 +427,7 @@ static double cost(const tr_ctx *x, const tr_conf *c)
 static void item(const tr_ctx *x, const tr_conf *c, hs_run_item *it)
 {
     const char *m = model_name(c);
+    it->ranks = c->sharded ? c->ranks : 1;
     if (c->part == PART_LIE) {
         const char *reading = c->dla == HS_DLA_KHRNN_WRITE ? "write" : "all";
         snprintf(it->key, sizeof it->key, "lie,%s,%d,%d,%ld,0,%s,,0,,,", m, c->k, c->n, c->ell, reading);
@@ -434,7 +465,7 @@ int hs_suite_trainability(int argc, char **argv, hs_err *e)
         item(&x, &x.conf[i], &items[i]);
     }
     const hs_run_opts ro = {.schema = schema, .out = cli.out, .slice = cli.slice, .resume = cli.resume,
-                            .print_grid = cli.print_grid, .threads = cli.threads};
+                            .print_grid = cli.print_grid, .threads = cli.threads, .note = x.note};
     rc = hs_run_grid(&ro, items, x.nconf, run_one, &x, e);
     hs_sys_free(items);
     hs_sys_free(x.conf);

@@ -94,6 +94,8 @@ for kind in fail wrong; do
     if [ -n "$mpi" ]; then
         # shellcheck disable=SC2086
         control $kind mpi/suite_grid.sh "$t/mpi/suite_grid.sh" "$h" "$t/fixtures/tiny_separation.conf" $mpi
+        # shellcheck disable=SC2086
+        control $kind mpi/suite_groups.sh "$t/mpi/suite_groups.sh" "$h" "$t/fixtures/tiny_deep.conf" $mpi
         for part in sample other; do
             # shellcheck disable=SC2086
             control $kind "mpi/mpi_cli.sh $part" "$t/mpi/mpi_cli.sh" $part "$h" $mpi
