@@ -30,7 +30,8 @@ void hs_dkhrnn_free(hs_dkhrnn *d);
 /* A trained model's new parameters (m of the same shape; not for the exact
  * model). */
 void hs_dkhrnn_set(hs_dkhrnn *d, const hs_khrnn *m);
-/* Collective: r[t * 2 + o] for the q queries of s. Returns -1 when an
+/* Collective: r[t * 2 + o] for the q queries of s (a sequence of the task
+ * or of a shorter curriculum stage: ell and q at most the task's). Returns -1 when an
  * observed outcome has model probability 0 (the rest of r undefined). */
 int hs_dkhrnn_predict(hs_dkhrnn *d, const hs_seq *s, double *r);
 

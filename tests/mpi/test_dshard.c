@@ -139,6 +139,42 @@ static void test_predictions(void **state)
     hs_dsource_free(src);
 }
 
+/* Predictors built for a task also predict the shorter sequences of a
+ * curriculum stage (fewer writes and queries): the exact one bitwise the
+ * generator's conditionals, the trained one the serial model's to 1e-12
+ * (as above: two summation orders of unit-norm sums). */
+static void test_shorter_stage(void **state)
+{
+    (void)state;
+    const hs_hsmt full = task(8, 3, 20, 9);
+    hs_hsmt stage = full;
+    stage.ell = 6;
+    stage.q = 3;
+    hs_dsource *src = hs_dsource_new(&small);
+    hs_dkhrnn *ex = hs_dkhrnn_new(&full, NULL, &small);
+    hs_khrnn m;
+    hs_khrnn_random(&m, &full, 4);
+    hs_dkhrnn *tr = hs_dkhrnn_new(&full, &m, &small);
+    hs_state *st = hs_state_new(full.n, 2);
+    hs_seq s = {0};
+    double r[16], ref[16];
+    for (int i = 0; i < 3; i++) {
+        hs_dsource_draw(src, &stage, (uint64_t)i, 1, &s);
+        assert_int_equal(s.q, 3);
+        assert_int_equal(hs_dkhrnn_predict(ex, &s, r), 0);
+        assert_memory_equal(r, s.probs, (size_t)s.q * 2 * sizeof *r);
+        assert_int_equal(hs_dkhrnn_predict(tr, &s, r), 0);
+        assert_int_equal(hs_khrnn_predict(&m, st, &s, ref, NULL), 0);
+        for (int u = 0; u < 2 * s.q; u++)
+            assert_float_equal(r[u], ref[u], 1e-12);
+    }
+    hs_seq_free(&s);
+    hs_state_free(st);
+    hs_dkhrnn_free(ex);
+    hs_dkhrnn_free(tr);
+    hs_dsource_free(src);
+}
+
 /* The central-difference gradient of the mean loss against the exact
  * forward-mode tangents (core/khrnn_grad.h), both losses, k = 2 and 3:
  * relative 1e-6 in the 2-norm (the steps give ~1e-8: dkgrad.h). */
@@ -194,6 +230,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_groups),
         cmocka_unit_test(test_source),
         cmocka_unit_test(test_predictions),
+        cmocka_unit_test(test_shorter_stage),
         cmocka_unit_test(test_gradient),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
