@@ -310,9 +310,9 @@ int hs_run_grid(const hs_run_opts *o, hs_run_item *items, int count, hs_run_fn f
 {
     if (o->print_grid) {
         if (hs_comm_rank() == 0) {
-            printf("key\tlabel\tcost\n");
+            printf("key\tlabel\tcost\tranks\n");
             for (int i = 0; i < count; i++)
-                printf("%s\t%s\t%.6g\n", items[i].key, items[i].label, items[i].cost);
+                printf("%s\t%s\t%.6g\t%d\n", items[i].key, items[i].label, items[i].cost, item_ranks(&items[i]));
         }
         return HS_DONE;
     }

@@ -81,6 +81,7 @@ typedef struct {
     long eval;
     double epsilon, advance, plateau;
     double rank_limit; /* memory per rank, the same on every rank */
+    int world;         /* ranks the groups are sized for (HS_SHARD_PLAN_RANKS with --print-grid) */
     char note[2048];   /* configurations skipped, for the start of the run */
 } sep_ctx;
 
@@ -210,7 +211,7 @@ static int add_model(sep_ctx *x, sep_conf c, const hs_hsmt *t, int also, char *s
         /* The sharded predictor needs no brute force: it holds a state as
          * the generator does (trained: dist/dkgrad.h). */
         const int pred = sharded_predictor(m);
-        if ((rc = hs_shard_ranks(&x->cfg, t, pred ? 2 : 1, x->rank_limit, hs_comm_size(), &c.ranks, e)) != HS_OK)
+        if ((rc = hs_shard_ranks(&x->cfg, t, pred ? 2 : 1, x->rank_limit, x->world, &c.ranks, e)) != HS_OK)
             return rc;
         if (pred) {
             add_conf(x, &c);
@@ -475,6 +476,7 @@ int hs_suite_separation(int argc, char **argv, hs_err *e)
     int rc = hs_run_parse(S, usage, K.keys, 1, argc, argv, &cli, &x.cfg, e);
     if (rc != HS_OK)
         return rc;
+    x.world = cli.print_grid ? HS_SHARD_PLAN_RANKS : hs_comm_size();
     if ((rc = build_grid(&x, e)) != HS_OK) {
         hs_sys_free(x.conf);
         hs_config_free(&x.cfg);

@@ -15,7 +15,7 @@ static int trained_model(const hs_model_desc *m) { return m->cls == HS_MC_TRAINE
 static const hs_config_key base_keys[] = {
     {"grid", HS_CFG_WORDS, 0, 0, "n", "ell,n",
      "ell: k x ell with n = auto; n: k x n_list with ell = ceil(ell_per_edge binom(n,k))"},
-    {"k", HS_CFG_INTS, 1, 8, "1,2", NULL, "hyperedge orders k"},
+    {"k", HS_CFG_INTS, 1, 30, "1,2", NULL, "hyperedge orders k (deep levels: up to n/2, binom(n,k) < 2^30)"},
     {"ell", HS_CFG_INTS, 0, 1e6, "2,4,8,16", NULL, "grid = ell: context lengths ell (writes per sequence)"},
     {"n", HS_CFG_INT, 1, HS_MAX_SITES, "auto", "auto",
      "grid = ell: sites: auto = the smallest n with binom(n,k) >= ell (the degree-k regime), or a fixed n"},

@@ -24,6 +24,10 @@
      "ranks that run one sharded configuration: auto = the fewest (a power of two) whose shares fit in "     \
      "memory, or a power of two"}
 
+/* The rank count --print-grid plans for: a cluster's, so that groups get
+ * the size the limit asks for (the run itself checks its own count). */
+#define HS_SHARD_PLAN_RANKS 65536
+
 /* Collective once per grid: the memory one rank may use (dist/dsize.h). */
 double hs_shard_rank_limit(void);
 

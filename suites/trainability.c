@@ -124,6 +124,7 @@ typedef struct {
     uint64_t seed;
     int loss, curriculum;
     double rank_limit; /* memory per rank, the same on every rank */
+    int world;         /* ranks the groups are sized for (HS_SHARD_PLAN_RANKS with --print-grid) */
     char note[512];    /* what the grid leaves out, for the start of the run */
 } tr_ctx;
 
@@ -177,7 +178,7 @@ static int add(tr_ctx *x, tr_conf c, const char *n_key, const char *ell_key, hs_
         if (c.sharded) {
             /* Runs hold the source's and the model's states; the variance
              * part one at a time. */
-            const int rc = hs_shard_ranks(&x->cfg, &t, c.part == PART_RUN ? 2 : 1, x->rank_limit, hs_comm_size(),
+            const int rc = hs_shard_ranks(&x->cfg, &t, c.part == PART_RUN ? 2 : 1, x->rank_limit, x->world,
                                           &c.ranks, e);
             if (rc != HS_OK)
                 return rc;
@@ -453,6 +454,7 @@ int hs_suite_trainability(int argc, char **argv, hs_err *e)
     int rc = hs_run_parse(schema, usage, keys, 1, argc, argv, &cli, &x.cfg, e);
     if (rc != HS_OK)
         return rc;
+    x.world = cli.print_grid ? HS_SHARD_PLAN_RANKS : hs_comm_size();
     if ((rc = build_grid(&x, e)) != HS_OK) {
         hs_sys_free(x.conf);
         hs_config_free(&x.cfg);
