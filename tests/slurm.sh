@@ -78,11 +78,16 @@ for _ in $(seq 50); do
     port_free "$port" && port_free $((port + 1)) && break
     port=$((port + 2))
 done
+# The node's CPUs: the machine's (GNU nproc obeys OMP_NUM_THREADS, which
+# ctest sets to 1), at least 2 for the deep job's rank group of 2
+# (slurm.conf.in lets the configuration exceed the hardware).
+cpus=$(env -u OMP_NUM_THREADS -u OMP_THREAD_LIMIT nproc)
+[ "$cpus" -ge 2 ] || cpus=2
 mem_mb=$(awk '/^MemTotal:/ { printf "%d", $2 / 1024 * 0.9 }' /proc/meminfo)
 host=$(hostname -s)
 mkdir -p "$tmp/state" "$tmp/spool" "$tmp/run"
 : >"$tmp/plugstack.conf"
-sed -e "s|@HOST@|$host|g; s|@CPUS@|$(nproc)|g; s|@MEM_MB@|$mem_mb|g; s|@DIR@|$tmp|g" \
+sed -e "s|@HOST@|$host|g; s|@CPUS@|$cpus|g; s|@MEM_MB@|$mem_mb|g; s|@DIR@|$tmp|g" \
     -e "s|@CTLD_PORT@|$port|g; s|@SLURMD_PORT@|$((port + 1))|g; s|@MUNGE_SOCKET@|$sock|g" \
     "$src/slurm/slurm.conf.in" >"$tmp/slurm.conf"
 export SLURM_CONF=$tmp/slurm.conf
@@ -164,4 +169,33 @@ grep -q 'rows_added=0' "slurm-hs-separation-merge-$(awk '$1 == "merge" { print $
 cmp -s "$out/separation.csv" "$tmp/first.csv" || fail "resubmission changed separation.csv"
 check_merged "resubmission"
 echo "slurm: resubmitted array + merge $(since "$t2")" >&2
+
+# The deep-level script: a tiny deep grid (tests/fixtures/tiny_deep.conf,
+# n = 14 on the sharded engine) as an array of 2 slices, each one job of 2
+# tasks forming one rank group of 2 (slurm/deep.sbatch), launched by
+# mpirun; merged. Its rows must be those of one process (every column but
+# times and provenance), each computed by a group of 2 (ranks = 2:2).
+t3=$(now)
+deep=$tmp/work/deep
+HYPERSEP_MPI=0 "$hs" suite separation --config "$src/tests/fixtures/tiny_deep.conf" \
+    --out "$tmp/deep1" >/dev/null 2>"$tmp/deep1.err" || fail "tiny deep grid in one process: $(tail -n 2 "$tmp/deep1.err")"
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMP_NUM_THREADS=1
+timeout 180 env HS_SRC="$src" HS_OUT="$deep" HS_CONFIG="$src/tests/fixtures/tiny_deep.conf" HS_LAUNCH=mpirun \
+    sbatch --quiet --wait --array=0-1 --nodes=1 --ntasks=2 --ntasks-per-node=2 --time=5 "$src/slurm/deep.sbatch" ||
+    { logs; tail -n 5 slurm-hs-deep-*.out >&2; fail "deep array job ended with an error"; }
+timeout 60 env HS_OUT="$deep" HS_CONFIG="$src/tests/fixtures/tiny_deep.conf" sbatch --quiet --wait "$src/slurm/merge.sbatch" ||
+    { tail -n 5 slurm-*merge*.out >&2; fail "deep merge job ended with an error"; }
+rows() { # the deterministic columns (up to slice, without times), sorted
+    awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) { if ($i == "slice" && !last) last = i - 1
+                                                    skip[i] = ($i ~ /seconds$/) }
+                       next }
+             { o = ""; for (i = 1; i <= last; i++) if (!skip[i]) o = o (o == "" ? "" : ",") $i; print o }' "$1" | sort
+}
+[ -f "$deep/separation.csv" ] || fail "deep: no merged $deep/separation.csv"
+[ "$(rows "$tmp/deep1/separation.csv" | wc -l)" -eq 8 ] || fail "deep: the one-process grid has $(rows "$tmp/deep1/separation.csv" | wc -l) rows, expected 8"
+rows "$deep/separation.csv" | cmp -s - <(rows "$tmp/deep1/separation.csv") || fail "deep: merged rows differ from one process"
+awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "ranks") p = i; next }
+         { n++; if ($p != "2:2") bad = 1 } END { exit bad || !p || n != 8 }' "$deep/separation.csv" ||
+    fail "deep: ranks column is not 2:2 on every row"
+echo "slurm: deep array of 2 (groups of 2) + merge $(since "$t3")" >&2
 echo "slurm: ok"
