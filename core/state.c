@@ -10,6 +10,7 @@
 #include "hsmt.h"
 #include "qudit.h"
 #include "sum.h"
+#include "stream.h"
 #include "sys.h"
 
 hs_unitary hs_unitary_chirp2(double m)
@@ -109,12 +110,7 @@ void hs_state_reset_map(hs_state *s)
 void hs_state_init_plus(hs_state *s)
 {
     hs_state_reset_map(s);
-    const double a = 1.0 / sqrt((double)s->len);
-    hs_amp *amp = s->amp;
-    const size_t len = s->len;
-    HS_PAR_FOR(hs_sys_par(len), for (size_t i = 0; i < len; i++) {
-        amp[i] = a;
-    });
+    hs_stream_fill(s->amp, s->len, 1.0 / sqrt((double)s->len));
 }
 
 void hs_state_load(hs_state *s, const hs_amp *amp)

@@ -9,6 +9,7 @@
 #include "comm.h"
 #include "dsize.h"
 #include "sum.h"
+#include "stream.h"
 #include "sys.h"
 
 /* Tags: exchange chunks use c mod EXCH_TAGS, the merge of two slices the next. */
@@ -78,12 +79,7 @@ void hs_dstate_init_plus(hs_dstate *s)
 {
     hs_dstate_reset(s, NULL);
     s->broken = 0;
-    const double a = 1.0 / sqrt((double)((uint64_t)1 << s->n));
-    hs_amp *amp = s->amp;
-    const size_t len = s->len;
-    HS_PAR_FOR(hs_sys_par(len), for (size_t i = 0; i < len; i++) {
-        amp[i] = a;
-    });
+    hs_stream_fill(s->amp, s->len, 1.0 / sqrt((double)((uint64_t)1 << s->n)));
 }
 
 void hs_dstate_write_exact(hs_dstate *s, const int *sites, int k, long power)

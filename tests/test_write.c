@@ -16,6 +16,7 @@
 #include "hsmt.h"
 #include "rng.h"
 #include "state.h"
+#include "stream.h"
 #include "write.h"
 
 /* Each amplitude is a product of at most a few dozen unit phases times
@@ -71,6 +72,33 @@ static void test_deferred_equals_cells(void **state)
         hs_state_free(b);
         hs_state_free(f);
     }
+}
+
+/* Above HS_STREAM_MIN amplitudes the write-only passes use streaming
+ * stores (stream.h; n = 20 is 2^20 amplitudes, and the path is on unless
+ * HYPERSEP_STREAM=0): |+>^n is exactly 2^-10 in every amplitude, and D_w|+>
+ * written from |+> (streaming) is bitwise the layer applied in place to
+ * |+>^n (sign flips of existing amplitudes, ordinary stores). */
+static void test_streaming_writes(void **state)
+{
+    (void)state;
+    const int n = 20, k = 3;
+    assert_true(((size_t)1 << n) >= HS_STREAM_MIN);
+    hs_edge e[40];
+    int sites[40][8];
+    size_t ne = random_edges(n, k, 2, 77, e, sites, 40);
+    for (size_t i = 0; i < ne; i++)
+        e[i].weight %= 2;
+    hs_state *a = hs_state_new(n, 2), *b = hs_state_new(n, 2);
+    hs_state_init_plus(a);
+    for (size_t i = 0; i < a->len; i++)
+        if (creal(a->amp[i]) != 0x1p-10 || cimag(a->amp[i]) != 0)
+            fail_msg("|+> amplitude %zu is %.17g%+.17gi, not 2^-10", i, creal(a->amp[i]), cimag(a->amp[i]));
+    hs_write_deferred(a, e, ne, 0);
+    hs_write_deferred(b, e, ne, 1);
+    assert_memory_equal(a->amp, b->amp, a->len * sizeof *a->amp);
+    hs_state_free(a);
+    hs_state_free(b);
 }
 
 static void test_writes_commute(void **state)
@@ -189,6 +217,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_deferred_equals_cells),
+        cmocka_unit_test(test_streaming_writes),
         cmocka_unit_test(test_writes_commute),
         cmocka_unit_test(test_exact_angles),
         cmocka_unit_test(test_deferred_vs_dense),
