@@ -9,6 +9,7 @@
 #include "bench.h"
 #include "cmds.h"
 #include "combin.h"
+#include "hsmt.h"
 #include "opts.h"
 #include "rng.h"
 #include "state.h"
@@ -21,19 +22,25 @@ static const char usage[] =
     "Prints CSV rows (header first): for each operation the median, min and max\n"
     "seconds over R repeats after one warm-up, the median of a streaming\n"
     "read+write pass over a state-sized array in the same run, and their ratio\n"
-    "(`passes`). Operations: stream; write_cell (one exact k=3 cell);\n"
+    "(`passes`). Operations: stream; read_only and write_only (one-way passes,\n"
+    "the floors of a query and of a layer written from |+>); write_cell (one\n"
+    "exact k=3 cell);\n"
     "write_deferred (ell = binom(n,3) random k=3 writes applied to a state);\n"
     "write_deferred_init (the same, writing D_w|+> directly, as the generator does);\n"
     "query_low / query_top (X-basis query cell on site 0 / the top site:\n"
-    "distribution, sample, collapse and discard).\n"
+    "distribution, sample, collapse and discard); trajectory (a whole HSMT\n"
+    "sequence of the generator: k = 3, ell = binom(n,3), q = n queries in\n"
+    "Z/X/Y, a new sequence per run; its state is allocated after the others\n"
+    "are freed).\n"
     "  --n N        sites (default 24)\n"
     "  --d D        local dimension (default 2)\n"
     "  --threads T  OpenMP threads (default: OMP_NUM_THREADS or all cores)\n"
     "  --repeats R  timed repeats (default 5)\n";
 
-enum { OP_STREAM, OP_CELL, OP_DEFER, OP_DEFER_INIT, OP_QUERY_LOW, OP_QUERY_TOP, OP_COUNT };
-static const char *op_name[OP_COUNT] = {"stream", "write_cell", "write_deferred",
-                                        "write_deferred_init", "query_low", "query_top"};
+enum { OP_STREAM, OP_READ, OP_WRITE, OP_CELL, OP_DEFER, OP_DEFER_INIT, OP_QUERY_LOW, OP_QUERY_TOP, OP_TRAJ,
+       OP_COUNT };
+static const char *op_name[OP_COUNT] = {"stream", "read_only", "write_only", "write_cell", "write_deferred",
+                                        "write_deferred_init", "query_low", "query_top", "trajectory"};
 
 typedef struct {
     int op;
@@ -41,13 +48,17 @@ typedef struct {
     const hs_edge *e;
     size_t ne;
     hs_rng *rng;
+    hs_gen *gen;    /* OP_TRAJ */
+    hs_seq seq;     /* OP_TRAJ: the last sequence drawn */
+    uint64_t index; /* OP_TRAJ: the next sequence */
+    double sink;    /* OP_READ: keeps the sum */
 } bench_op;
 
 /* Untimed state preparation of each operation. */
 static void setup(void *ctx)
 {
     bench_op *b = ctx;
-    if (b->op == OP_STREAM)
+    if (b->op == OP_STREAM || b->op == OP_READ || b->op == OP_WRITE || b->op == OP_TRAJ)
         return;
     hs_state_init_plus(b->s);
     if (b->op == OP_QUERY_LOW || b->op == OP_QUERY_TOP)
@@ -61,6 +72,15 @@ static void run(void *ctx)
     switch (b->op) {
     case OP_STREAM:
         hs_bench_stream(s->amp, s->stride[s->n]);
+        break;
+    case OP_READ:
+        b->sink += hs_bench_read(s->amp, s->stride[s->n]);
+        break;
+    case OP_WRITE:
+        hs_bench_write(s->amp, s->stride[s->n], 0.5);
+        break;
+    case OP_TRAJ:
+        hs_gen_sequence(b->gen, b->index++, &b->seq);
         break;
     case OP_CELL: {
         const int sites[3] = {0, 1, 2};
@@ -111,15 +131,40 @@ static int bench_engine(int argc, char **argv, hs_err *e)
     hs_bench_stats st[OP_COUNT];
     fprintf(stderr, "bench engine: n=%d d=%d threads=%d, state %.0f MiB, clock tick %.3g s\n", n, d, threads,
             (double)hs_state_bytes(n, d) / 1048576.0, hs_bench_tick());
+    double norm = 1;
     for (int op = 0; op < OP_COUNT; op++) {
-        bench_op b = {op, s, edges, ne, &rng};
+        bench_op b = {.op = op, .s = s, .e = edges, .ne = ne, .rng = &rng};
+        if (op == OP_TRAJ) {
+            /* Verification after timing of the cell benchmarks: the state
+             * left by the last query is normalised; then its memory goes to
+             * the generator's state. */
+            norm = hs_state_norm2(s);
+            hs_state_free(s);
+            s = NULL;
+            hs_hsmt t = {.n = n, .k = k, .d = d, .ell = (long)ell, .q = n, .seed = seed};
+            hs_hsmt_defaults(&t);
+            char err[256];
+            if (hs_hsmt_validate(&t, err, sizeof err) != 0)
+                hs_sys_fatal("bench engine: trajectory task: %s", err); /* n, d were checked */
+            b.gen = hs_gen_new(&t);
+        }
         const hs_bench h = {.name = op_name[op], .warmup = 1, .repeats = repeats, .ctx = &b, .setup = setup,
                             .run = run};
         hs_bench_time(&h, &st[op]);
         fprintf(stderr, "  %-20s median %.4f s\n", op_name[op], st[op].med);
+        if (op == OP_TRAJ) {
+            /* Verification: every conditional of the last sequence sums to 1. */
+            for (int u = 0; u < b.seq.q; u++) {
+                double sum = 0;
+                for (int o = 0; o < d; o++)
+                    sum += b.seq.probs[(size_t)u * d + (size_t)o];
+                if (fabs(sum - 1.0) > 1e-12)
+                    hs_sys_fatal("verification failed: query %d's probabilities sum to %.17g", u, sum);
+            }
+            hs_seq_free(&b.seq);
+            hs_gen_free(b.gen);
+        }
     }
-    /* Verification after timing: the state left by the last query is normalised. */
-    double norm = hs_state_norm2(s);
     if (fabs(norm - 1.0) > 1e-10)
         hs_sys_fatal("verification failed: norm %.17g after the benchmark", norm);
 

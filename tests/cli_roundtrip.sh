@@ -63,5 +63,16 @@ st=$?
     grep -qx 'state_bytes=16384' "$tmp/info.txt" && grep -qx 'quantum_memory_bits=10' "$tmp/info.txt"
 check "info arithmetic (status $st)" $?
 
+# bench engine: every operation once, in order, with a positive median and
+# passes = median / stream median (to the 3 printed decimals), ell =
+# binom(12,3) = 220; the verification after timing passed (status 0).
+"$hs" bench engine --n 12 --repeats 2 --threads 1 >"$tmp/bench.csv" 2>/dev/null
+st=$?
+ops=$(tail -n +2 "$tmp/bench.csv" | cut -d, -f4 | paste -sd' ')
+[ "$st" -eq 0 ] && [ "$ops" = "stream read_only write_only write_cell write_deferred write_deferred_init query_low query_top trajectory" ] &&
+    awk -F, 'NR == 1 { next } { n++; if (!($6 > 0) || $9 <= 0 || ($10 - $6 / $9) ^ 2 > 1e-6 || $11 != 220) bad = 1 }
+             END { exit bad || n != 9 }' "$tmp/bench.csv"
+check "bench engine: all operations, passes = median / stream (status $st, operations '$ops')" $?
+
 echo "cli_roundtrip: $passes passed, $fails failed"
 [ "$fails" -eq 0 ]

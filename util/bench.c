@@ -2,6 +2,7 @@
  * the bandwidth reference pass and the engine benchmarks' write workload. */
 #include "bench.h"
 
+#include <complex.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -83,6 +84,22 @@ void hs_bench_stream(hs_amp *a, size_t len)
 #pragma omp parallel for schedule(static) if (hs_sys_par(len))
     for (size_t i = 0; i < len; i++)
         a[i] *= 0.999999;
+}
+
+double hs_bench_read(const hs_amp *a, size_t len)
+{
+    double acc = 0;
+#pragma omp parallel for schedule(static) reduction(+ : acc) if (hs_sys_par(len))
+    for (size_t i = 0; i < len; i++)
+        acc += creal(a[i]) + cimag(a[i]);
+    return acc;
+}
+
+void hs_bench_write(hs_amp *a, size_t len, double v)
+{
+#pragma omp parallel for schedule(static) if (hs_sys_par(len))
+    for (size_t i = 0; i < len; i++)
+        a[i] = v;
 }
 
 size_t hs_bench_writes(int n, int k, int d, uint64_t ell, uint64_t seed, hs_edge *e)

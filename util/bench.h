@@ -50,6 +50,13 @@ int hs_bench_cmp_double(const void *a, const void *b);
  * a[0..len) (a[i] *= 0.999999), OpenMP static schedule. */
 void hs_bench_stream(hs_amp *a, size_t len);
 
+/* The one-way calibration loops beside it: a read-only pass (returns the
+ * sum of the parts, so the loop is not elided) and a write-only pass
+ * (a[i] = v): the floors of a query (reads all, writes half) and of a
+ * layer written from |+> (writes all). */
+double hs_bench_read(const hs_amp *a, size_t len);
+void hs_bench_write(hs_amp *a, size_t len, double v);
+
 /* The engine benchmarks' workload: ell writes drawn uniformly among the
  * binom(n,k) hyperedges from the stream (seed, 0, writes), reduced to the
  * hyperedges of nonzero multiplicity mod d in e[0 .. returned count); e has
