@@ -23,15 +23,6 @@ int hs_stream_enabled(size_t len)
     return HS_HAVE_STREAM && env && len >= HS_STREAM_MIN;
 }
 
-/* The sign bit of a, flipped where bit z of bits is set. */
-static inline double signed_a(uint64_t abits, const uint64_t *bits, size_t z)
-{
-    uint64_t v = abits ^ (((bits[z >> 6] >> (z & 63)) & 1) << 63);
-    double x;
-    memcpy(&x, &v, sizeof x);
-    return x;
-}
-
 void hs_stream_fill(hs_amp *amp, size_t len, double a)
 {
     double *re = (double *)amp;
@@ -53,28 +44,5 @@ void hs_stream_fill(hs_amp *amp, size_t len, double a)
     HS_PAR_FOR(hs_sys_par(len), for (size_t i = 0; i < len; i++) {
         re[2 * i] = a;
         re[2 * i + 1] = 0.0;
-    });
-}
-
-void hs_stream_signs(hs_amp *amp, size_t len, const uint64_t *bits, double a)
-{
-    uint64_t abits;
-    memcpy(&abits, &a, sizeof abits);
-    double *re = (double *)amp;
-#if HS_HAVE_STREAM
-    if (hs_stream_enabled(len)) {
-#pragma omp parallel
-        {
-#pragma omp for schedule(static) nowait
-            for (size_t z = 0; z < len; z++)
-                _mm_stream_pd(re + 2 * z, _mm_set_pd(0.0, signed_a(abits, bits, z)));
-            _mm_sfence();
-        }
-        return;
-    }
-#endif
-    HS_PAR_FOR(hs_sys_par(len), for (size_t z = 0; z < len; z++) {
-        re[2 * z] = signed_a(abits, bits, z);
-        re[2 * z + 1] = 0.0;
     });
 }

@@ -52,8 +52,9 @@ void hs_bench_stream(hs_amp *a, size_t len);
 
 /* The one-way calibration loops beside it: a read-only pass (returns the
  * sum of the parts, so the loop is not elided) and a write-only pass
- * (a[i] = v): the floors of a query (reads all, writes half) and of a
- * layer written from |+> (writes all). */
+ * (a[i] = v, as the engine writes |+>: streaming stores where
+ * core/stream.h uses them): the floors of a query (reads all, writes
+ * half) and of a layer written from |+> (writes all). */
 double hs_bench_read(const hs_amp *a, size_t len);
 void hs_bench_write(hs_amp *a, size_t len, double v);
 
