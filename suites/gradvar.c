@@ -143,25 +143,51 @@ static void readings_of(const hs_hsmt *t, const hs_gradvar_opts *o, double *cons
     }
 }
 
+/* What both measurements hold: the B sequences and, per reading a and
+ * initialisation s, the gradient g[a][s * P + j] and the loss. */
+typedef struct {
+    long B;
+    hs_seq *seqs;
+    double *g[HS_GV_READINGS], *loss;
+} gv_work;
+
+static void work_alloc(gv_work *w, long B, int S, int P)
+{
+    w->B = B;
+    w->seqs = hs_calloc((size_t)B, sizeof *w->seqs);
+    w->loss = hs_calloc((size_t)S * HS_GV_READINGS, sizeof *w->loss);
+    for (int a = 0; a < HS_GV_READINGS; a++)
+        w->g[a] = hs_calloc((size_t)S * (size_t)P, sizeof *w->g[a]);
+}
+
+static void work_free(gv_work *w)
+{
+    for (long i = 0; i < w->B; i++)
+        hs_seq_free(&w->seqs[i]);
+    hs_sys_free(w->seqs);
+    for (int a = 0; a < HS_GV_READINGS; a++)
+        hs_sys_free(w->g[a]);
+    hs_sys_free(w->loss);
+}
+
 int hs_gradvar_measure(const hs_hsmt *t, const hs_gradvar_opts *o, hs_gradvar_reading out[HS_GV_READINGS],
                        int *nparams, char *err, size_t errlen)
 {
     const long B = o->batch;
     const int S = (int)o->samples;
-    hs_seq *seqs = hs_calloc((size_t)B, sizeof *seqs);
-    hs_gen *gen = hs_gen_new(t);
-    for (long i = 0; i < B; i++)
-        hs_gen_sequence(gen, (uint64_t)i, &seqs[i]);
-    hs_gen_free(gen);
     hs_khrnn km;
     hs_ansatz am;
     hs_khrnn_random(&km, t, 0);
     hs_ansatz_random(&am, t, 0);
     const int P = o->ansatz ? hs_ansatz_nparams(&am) : hs_khrnn_grad_nparams(&km);
-    /* g[a][s * P + j]: reading a, initialisation s. */
-    double *g[HS_GV_READINGS], *loss = hs_calloc((size_t)S * HS_GV_READINGS, sizeof *loss);
-    for (int a = 0; a < HS_GV_READINGS; a++)
-        g[a] = hs_calloc((size_t)S * (size_t)P, sizeof *g[a]);
+    gv_work w;
+    work_alloc(&w, B, S, P);
+    hs_seq *seqs = w.seqs;
+    double **g = w.g, *loss = w.loss;
+    hs_gen *gen = hs_gen_new(t);
+    for (long i = 0; i < B; i++)
+        hs_gen_sequence(gen, (uint64_t)i, &seqs[i]);
+    hs_gen_free(gen);
     int failed = 0, stopped = 0;
     /* Initialisations in parallel, each written to its own slot: the
      * numbers do not depend on the thread count. */
@@ -194,12 +220,7 @@ int hs_gradvar_measure(const hs_hsmt *t, const hs_gradvar_opts *o, hs_gradvar_re
     if (rc == 0)
         readings_of(t, o, g, loss, S, P, out);
     *nparams = P;
-    for (long i = 0; i < B; i++)
-        hs_seq_free(&seqs[i]);
-    hs_sys_free(seqs);
-    for (int a = 0; a < HS_GV_READINGS; a++)
-        hs_sys_free(g[a]);
-    hs_sys_free(loss);
+    work_free(&w);
     return rc;
 }
 
@@ -209,17 +230,17 @@ int hs_gradvar_measure_sharded(const hs_hsmt *t, const hs_gradvar_opts *o, hs_gr
     assert(!o->ansatz && t->d == 2);
     const long B = o->batch;
     const int S = (int)o->samples, q = t->q;
-    hs_seq *seqs = hs_calloc((size_t)B, sizeof *seqs);
+    hs_khrnn km;
+    hs_khrnn_random(&km, t, 0);
+    const int P = hs_khrnn_grad_nparams(&km);
+    gv_work w;
+    work_alloc(&w, B, S, P);
+    hs_seq *seqs = w.seqs;
+    double **g = w.g, *loss = w.loss;
     hs_dsource *src = hs_dsource_new(NULL);
     hs_dsource_draw(src, t, 0, B, seqs);
     hs_dsource_free(src); /* one state at a time: the generator's, then the model's */
     hs_dkgrad *dg = hs_dkgrad_new(t, NULL);
-    hs_khrnn km;
-    hs_khrnn_random(&km, t, 0);
-    const int P = hs_khrnn_grad_nparams(&km);
-    double *g[HS_GV_READINGS], *loss = hs_calloc((size_t)S * HS_GV_READINGS, sizeof *loss);
-    for (int a = 0; a < HS_GV_READINGS; a++)
-        g[a] = hs_calloc((size_t)S * (size_t)P, sizeof *g[a]);
     double *x = hs_alloc((size_t)P * sizeof *x), *L = hs_alloc((size_t)q * sizeof *L);
     double *dL = hs_alloc((size_t)q * (size_t)P * sizeof *dL);
     int rc = 0;
@@ -250,12 +271,7 @@ int hs_gradvar_measure_sharded(const hs_hsmt *t, const hs_gradvar_opts *o, hs_gr
         readings_of(t, o, g, loss, S, P, out);
     *nparams = P;
     hs_dkgrad_free(dg);
-    for (long i = 0; i < B; i++)
-        hs_seq_free(&seqs[i]);
-    hs_sys_free(seqs);
-    for (int a = 0; a < HS_GV_READINGS; a++)
-        hs_sys_free(g[a]);
-    hs_sys_free(loss);
+    work_free(&w);
     hs_sys_free(x);
     hs_sys_free(L);
     hs_sys_free(dL);
