@@ -28,7 +28,10 @@ static const char usage[] =
     "write_deferred (ell = binom(n,3) random k=3 writes applied to a state);\n"
     "write_deferred_init (the same, writing D_w|+> directly, as the generator does);\n"
     "query_low / query_top (X-basis query cell on site 0 / the top site:\n"
-    "distribution, sample, collapse and discard); trajectory (a whole HSMT\n"
+    "distribution, sample, collapse and discard); query_fused_low /\n"
+    "query_fused_top (qubits: the collapse of a pending query on site 1 with\n"
+    "the next query's distribution, site 0 / the top site, in one pass: the\n"
+    "cost of each query after the first in a sequence); trajectory (a whole HSMT\n"
     "sequence of the generator: k = 3, ell = binom(n,3), q = n queries in\n"
     "Z/X/Y, a new sequence per run; its state is allocated after the others\n"
     "are freed).\n"
@@ -37,10 +40,11 @@ static const char usage[] =
     "  --threads T  OpenMP threads (default: OMP_NUM_THREADS or all cores)\n"
     "  --repeats R  timed repeats (default 5)\n";
 
-enum { OP_STREAM, OP_READ, OP_WRITE, OP_CELL, OP_DEFER, OP_DEFER_INIT, OP_QUERY_LOW, OP_QUERY_TOP, OP_TRAJ,
-       OP_COUNT };
-static const char *op_name[OP_COUNT] = {"stream", "read_only", "write_only", "write_cell", "write_deferred",
-                                        "write_deferred_init", "query_low", "query_top", "trajectory"};
+enum { OP_STREAM, OP_READ, OP_WRITE, OP_CELL, OP_DEFER, OP_DEFER_INIT, OP_QUERY_LOW, OP_QUERY_TOP, OP_FUSED_LOW,
+       OP_FUSED_TOP, OP_TRAJ, OP_COUNT };
+static const char *op_name[OP_COUNT] = {"stream",    "read_only",   "write_only",  "write_cell",
+                                        "write_deferred", "write_deferred_init", "query_low", "query_top",
+                                        "query_fused_low", "query_fused_top", "trajectory"};
 
 typedef struct {
     int op;
@@ -61,8 +65,15 @@ static void setup(void *ctx)
     if (b->op == OP_STREAM || b->op == OP_READ || b->op == OP_WRITE || b->op == OP_TRAJ)
         return;
     hs_state_init_plus(b->s);
-    if (b->op == OP_QUERY_LOW || b->op == OP_QUERY_TOP)
+    if (b->op >= OP_QUERY_LOW)
         hs_write_deferred(b->s, b->e, b->ne, 1);
+    if (b->op == OP_FUSED_LOW || b->op == OP_FUSED_TOP) {
+        /* The pending query (site 1, X basis) whose collapse is timed with
+         * the next query's distribution. */
+        const hs_unitary ux = hs_unitary_basis(0, 2);
+        double p[2];
+        hs_state_probs(b->s, 1, &ux, p);
+    }
 }
 
 static void run(void *ctx)
@@ -91,6 +102,17 @@ static void run(void *ctx)
     case OP_DEFER_INIT:
         hs_write_deferred(s, b->e, b->ne, b->op == OP_DEFER_INIT);
         break;
+    case OP_FUSED_LOW:
+    case OP_FUSED_TOP: {
+        /* Collapse of site 1 with the distribution of site 0 or of the top
+         * site (n - 1, which then moves into position 1) in one pass. */
+        const hs_unitary ux = hs_unitary_basis(0, 2);
+        double p[2];
+        const int o = s->q_raw[0] > 0 ? 0 : 1;
+        if (hs_state_collapse_probs(s, o, b->op == OP_FUSED_LOW ? 0 : s->n - 1, &ux, p) != 0)
+            hs_sys_fatal("bench engine: fused query: outcome of weight 0");
+        break;
+    }
     default: {
         const hs_unitary ux = hs_unitary_basis(0, s->d);
         double p[64];
@@ -132,7 +154,11 @@ static int bench_engine(int argc, char **argv, hs_err *e)
     fprintf(stderr, "bench engine: n=%d d=%d threads=%d, state %.0f MiB, clock tick %.3g s\n", n, d, threads,
             (double)hs_state_bytes(n, d) / 1048576.0, hs_bench_tick());
     double norm = 1;
+    /* The fused query cell is the qubit engine's (core/state.h). */
+#define SKIP(op) (d != 2 && ((op) == OP_FUSED_LOW || (op) == OP_FUSED_TOP))
     for (int op = 0; op < OP_COUNT; op++) {
+        if (SKIP(op))
+            continue;
         bench_op b = {.op = op, .s = s, .e = edges, .ne = ne, .rng = &rng};
         if (op == OP_TRAJ) {
             /* Verification after timing of the cell benchmarks: the state
@@ -171,9 +197,11 @@ static int bench_engine(int argc, char **argv, hs_err *e)
     printf("n,d,threads,operation,repeats,median_s,min_s,max_s,stream_median_s,passes,ell,"
            "version,git_rev,host\n");
     for (int op = 0; op < OP_COUNT; op++)
-        printf("%d,%d,%d,%s,%d,%.6e,%.6e,%.6e,%.6e,%.3f,%llu,%s,%s,%s\n", n, d, threads, op_name[op], repeats,
-               st[op].med, st[op].min, st[op].max, st[OP_STREAM].med, st[op].med / st[OP_STREAM].med,
-               (unsigned long long)ell, hs_version, hs_git_rev, hs_sys_host());
+        if (!SKIP(op))
+            printf("%d,%d,%d,%s,%d,%.6e,%.6e,%.6e,%.6e,%.3f,%llu,%s,%s,%s\n", n, d, threads, op_name[op], repeats,
+                   st[op].med, st[op].min, st[op].max, st[OP_STREAM].med, st[op].med / st[OP_STREAM].med,
+                   (unsigned long long)ell, hs_version, hs_git_rev, hs_sys_host());
+#undef SKIP
     hs_sys_free(edges);
     hs_state_free(s);
     return HS_OK;

@@ -243,15 +243,23 @@ void hs_gen_sequence(hs_gen *g, uint64_t index, hs_seq *s)
     /* 2. Latent state D_w |+>^n in one write-only pass. */
     hs_write_deferred(g->st, g->edges, ne, 1);
 
-    /* 4. Born-rule outcomes, each conditioned on the earlier ones. */
+    /* 4. Born-rule outcomes, each conditioned on the earlier ones. Qubits:
+     * each collapse also yields the next query's distribution, in one pass
+     * (hs_state_collapse_probs). */
     hs_rng ro;
     hs_rng_init(&ro, c->seed, index, HS_RNG_OUTCOMES);
+    const int fused = c->d == 2;
+    if (fused)
+        hs_state_probs(g->st, s->sites[0], &g->ub[s->basis[0]], s->probs);
     for (int t = 0; t < c->q; t++) {
         double *p = s->probs + (size_t)t * c->d;
-        hs_state_probs(g->st, s->sites[t], &g->ub[s->basis[t]], p);
+        if (!fused)
+            hs_state_probs(g->st, s->sites[t], &g->ub[s->basis[t]], p);
         int o = hs_rng_pick(p, c->d, hs_rng_uniform(&ro));
         s->outcomes[t] = o;
-        int rc = hs_state_collapse(g->st, o);
+        int rc = fused && t + 1 < c->q
+                     ? hs_state_collapse_probs(g->st, o, s->sites[t + 1], &g->ub[s->basis[t + 1]], p + c->d)
+                     : hs_state_collapse(g->st, o);
         assert(rc == 0);
         (void)rc;
     }

@@ -285,6 +285,94 @@ static void qudit_collapse(hs_state *s, int pos, int o, double scale)
     });
 }
 
+/* Inserts a 0 bit at position b of x. */
+static inline size_t insert0(size_t x, size_t b) { return ((x & ~(b - 1)) << 1) | (x & (b - 1)); }
+
+/* The collapse of qubit_collapse (outputs new(x) for x < len/2, x's bit p
+ * being the old top bit t: new(x) = v0 psi(x & ~p, top = t) + v1 psi(x | p,
+ * top = t)) with the four sums of hs_state_rho_root for position np of the
+ * state it leaves, from the outputs while they are in registers: one pass.
+ * Units of work: when pos is the top or np == pos, one output pair along
+ * np (its inputs are four amplitudes no other pair reads); else a quad of
+ * outputs {x, x|p, x|np, x|p|np} (eight inputs, closed under the pass's
+ * reads and writes), giving two pairs. Blocks of HS_SUM_BLOCK pairs, lane =
+ * unit index mod 4, block sums by hs_sum_tree: thread-independent, but not
+ * hs_state_rho_root's order in the quad case (the two pairs of a quad are
+ * added in turn). */
+static void qubit_collapse_rho(hs_state *s, int pos, hs_amp v0, hs_amp v1, int np, double root[4])
+{
+    hs_amp *amp = s->amp;
+    const int top = s->n_act - 1;
+    const size_t half = s->len / 2, bp = (size_t)1 << pos, bn = (size_t)1 << np;
+    const int quads = pos != top && np != pos;
+    const size_t units = quads ? half / 4 : half / 2, per = quads ? HS_SUM_BLOCK / 2 : HS_SUM_BLOCK;
+    const size_t nb = (units + per - 1) / per;
+    double *part = hs_alloc(nb * 4 * sizeof *part);
+    HS_PAR_FOR(hs_sys_par(s->len), for (size_t b = 0; b < nb; b++) {
+        double a[4][4] = {{0}};
+        const size_t end = (b + 1) * per < units ? (b + 1) * per : units;
+        for (size_t r = b * per; r < end; r++) {
+            if (pos == top) {
+                const size_t i0 = insert0(r, bn), i1 = i0 | bn;
+                const hs_amp n0 = v0 * amp[i0] + v1 * amp[i0 + half], n1 = v0 * amp[i1] + v1 * amp[i1 + half];
+                amp[i0] = n0;
+                amp[i1] = n1;
+                hs_state_rho_add(a, (int)(r & 3), n0, n1);
+            } else if (!quads) {
+                const size_t i00 = insert0(r, bp);
+                const hs_amp a00 = amp[i00], a10 = amp[i00 | bp], a01 = amp[i00 | half], a11 = amp[i00 | bp | half];
+                const hs_amp n0 = v0 * a00 + v1 * a10, n1 = v0 * a01 + v1 * a11;
+                amp[i00] = n0;
+                amp[i00 | bp] = n1;
+                hs_state_rho_add(a, (int)(r & 3), n0, n1);
+            } else {
+                const size_t lo = bp < bn ? bp : bn, hi = bp < bn ? bn : bp;
+                const size_t x = insert0(insert0(r, lo), hi);
+                /* Outputs at x (t = 0) and x|np (t = 0) read the lower half,
+                 * x|p and x|p|np (t = 1) the upper. */
+                const hs_amp n00 = v0 * amp[x] + v1 * amp[x | bp];
+                const hs_amp n01 = v0 * amp[x | bn] + v1 * amp[x | bn | bp];
+                const hs_amp n10 = v0 * amp[x | half] + v1 * amp[x | bp | half];
+                const hs_amp n11 = v0 * amp[x | bn | half] + v1 * amp[x | bn | bp | half];
+                amp[x] = n00;
+                amp[x | bn] = n01;
+                amp[x | bp] = n10;
+                amp[x | bp | bn] = n11;
+                hs_state_rho_add(a, (int)(r & 3), n00, n01);
+                hs_state_rho_add(a, (int)(r & 3), n10, n11);
+            }
+        }
+        hs_state_rho_block(a, part + 4 * b);
+    });
+    hs_sum_tree(part, nb, 4, root);
+    hs_sys_free(part);
+}
+
+int hs_state_collapse_probs(hs_state *s, int outcome, int next_site, const hs_unitary *u, double *p)
+{
+    const int pos = s->q_pos, top = s->n_act - 1;
+    assert(s->d == 2 && pos >= 0 && outcome >= 0 && outcome < 2 && u->kind == HS_U_MATRIX);
+    assert(next_site >= 0 && next_site < s->n && s->pos_of_site[next_site] >= 0 && s->site_at_pos[pos] != next_site);
+    if (!(s->q_raw[outcome] > 0))
+        return -1;
+    /* The next site's position in the state this query leaves: the top
+     * site moves into the measured position. */
+    const int np = s->site_at_pos[top] == next_site ? pos : s->pos_of_site[next_site];
+    const double scale = 1.0 / sqrt(s->q_raw[outcome]);
+    double rho[4];
+    qubit_collapse_rho(s, pos, s->q_u.m[2 * outcome] * scale, s->q_u.m[2 * outcome + 1] * scale, np, rho);
+    discard(s, pos);
+    assert(s->pos_of_site[next_site] == np);
+    s->q_pos = np;
+    s->q_u = *u;
+    hs_state_rho_weights(rho, u, s->q_raw);
+    const double total = s->q_raw[0] + s->q_raw[1];
+    assert(total > 0);
+    p[0] = s->q_raw[0] / total;
+    p[1] = s->q_raw[1] / total;
+    return 0;
+}
+
 int hs_state_collapse(hs_state *s, int outcome)
 {
     const int pos = s->q_pos;

@@ -113,5 +113,15 @@ void hs_state_probs(hs_state *s, int site, const hs_unitary *u, double *p);
 /* Query cell, part 2: condition the pending query on `outcome` and discard the
  * site. Returns 0, or -1 if the outcome has weight 0 (state unchanged). */
 int hs_state_collapse(hs_state *s, int outcome);
+/* Qubits: part 2 of the pending query and part 1 of the next in one pass:
+ * condition on `outcome`, discard the site, and return in p the
+ * distribution of measuring next_site after u, as hs_state_collapse then
+ * hs_state_probs would: the same products per amplitude, but the
+ * distribution from sums in another fixed order when the next site is
+ * neither the moved top site nor follows a top-site query (the same for
+ * every thread count; within the bound tests/test_state.c states of the
+ * unfused one, and so is the state normalised by it). Returns -1 if the
+ * outcome has weight 0 (state unchanged). */
+int hs_state_collapse_probs(hs_state *s, int outcome, int next_site, const hs_unitary *u, double *p);
 
 #endif

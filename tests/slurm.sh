@@ -170,24 +170,28 @@ cmp -s "$out/separation.csv" "$tmp/first.csv" || fail "resubmission changed sepa
 check_merged "resubmission"
 echo "slurm: resubmitted array + merge $(since "$t2")" >&2
 
-# The deep-level script: a tiny deep grid (tests/fixtures/tiny_deep.conf,
-# n = 14 on the sharded engine) as an array of 2 slices, each one job of 2
-# tasks forming one rank group of 2 (slurm/deep.sbatch), launched by
-# mpirun; merged. Its rows must be those of one process (every column but
-# times and provenance), each computed by a group of 2 (ranks = 2:2).
+# The deep-level script: a tiny deep grid (n = 14 on the sharded engine,
+# k = 2 and 4, the exact model and the k-HRNN scored: the training paths
+# are tests/mpi/suite_groups.sh's, and would take minutes under the
+# sanitizers) as an array of 2 slices, each one job of 2 tasks forming one
+# rank group of 2 (slurm/deep.sbatch), launched by mpirun; merged. Its rows
+# must be those of one process (every column but times and provenance),
+# each computed by a group of 2 (ranks = 2:2).
 t3=$(now)
 deep=$tmp/work/deep
-HYPERSEP_MPI=0 "$hs" suite separation --config "$src/tests/fixtures/tiny_deep.conf" \
+{ grep -v '^models\|^also_train' "$src/tests/fixtures/tiny_deep.conf"; echo "models = exact,khrnn"; echo "also_train = none"; } \
+    >"$tmp/deep.conf"
+HYPERSEP_MPI=0 "$hs" suite separation --config "$tmp/deep.conf" \
     --out "$tmp/deep1" >/dev/null 2>"$tmp/deep1.err" || fail "tiny deep grid in one process: $(tail -n 2 "$tmp/deep1.err")"
 # Open MPI keeps allocations until exit: under the sanitizer build its
 # leaks would fail the job (the CLI's own leak checks are the serial tests',
 # as for tests/mpi).
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMP_NUM_THREADS=1
 export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0
-timeout 180 env HS_SRC="$src" HS_OUT="$deep" HS_CONFIG="$src/tests/fixtures/tiny_deep.conf" HS_LAUNCH=mpirun \
+timeout 180 env HS_SRC="$src" HS_OUT="$deep" HS_CONFIG="$tmp/deep.conf" HS_LAUNCH=mpirun \
     sbatch --quiet --wait --array=0-1 --nodes=1 --ntasks=2 --ntasks-per-node=2 --time=5 "$src/slurm/deep.sbatch" ||
     { logs; tail -n 5 slurm-hs-deep-*.out >&2; fail "deep array job ended with an error"; }
-timeout 60 env HS_OUT="$deep" HS_CONFIG="$src/tests/fixtures/tiny_deep.conf" sbatch --quiet --wait "$src/slurm/merge.sbatch" ||
+timeout 60 env HS_OUT="$deep" HS_CONFIG="$tmp/deep.conf" sbatch --quiet --wait "$src/slurm/merge.sbatch" ||
     { tail -n 5 slurm-*merge*.out >&2; fail "deep merge job ended with an error"; }
 rows() { # the deterministic columns (up to slice, without times), sorted
     awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) { if ($i == "slice" && !last) last = i - 1
@@ -196,10 +200,10 @@ rows() { # the deterministic columns (up to slice, without times), sorted
              { o = ""; for (i = 1; i <= last; i++) if (!skip[i]) o = o (o == "" ? "" : ",") $i; print o }' "$1" | sort
 }
 [ -f "$deep/separation.csv" ] || fail "deep: no merged $deep/separation.csv"
-[ "$(rows "$tmp/deep1/separation.csv" | wc -l)" -eq 8 ] || fail "deep: the one-process grid has $(rows "$tmp/deep1/separation.csv" | wc -l) rows, expected 8"
+[ "$(rows "$tmp/deep1/separation.csv" | wc -l)" -eq 4 ] || fail "deep: the one-process grid has $(rows "$tmp/deep1/separation.csv" | wc -l) rows, expected 4"
 rows "$deep/separation.csv" | cmp -s - <(rows "$tmp/deep1/separation.csv") || fail "deep: merged rows differ from one process"
 awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "ranks") p = i; next }
-         { n++; if ($p != "2:2") bad = 1 } END { exit bad || !p || n != 8 }' "$deep/separation.csv" ||
+         { n++; if ($p != "2:2") bad = 1 } END { exit bad || !p || n != 4 }' "$deep/separation.csv" ||
     fail "deep: ranks column is not 2:2 on every row"
 echo "slurm: deep array of 2 (groups of 2) + merge $(since "$t3")" >&2
 echo "slurm: ok"

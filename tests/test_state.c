@@ -1,5 +1,6 @@
 /* Tests of the state engine's query cell against the dense reference, the
  * d = 2 facts of docs/spec.md#task, norm preservation and determinism. */
+#include <complex.h>
 #include <math.h>
 #include <omp.h>
 #include <setjmp.h>
@@ -228,6 +229,98 @@ static void test_probs_thread_independent(void **state)
     omp_set_num_threads(2);
 }
 
+/* Runs one sequence of queries (all n sites in a random order, bases
+ * Z/X/Y at random) on two copies of a random complex state, unfused
+ * (hs_state_probs, hs_state_collapse) and fused (hs_state_collapse_probs),
+ * with the outcomes drawn from the unfused distribution. A distribution
+ * is a sum of at most 2^(n-1) pair terms of total <= 1; summed in two
+ * orders, the roundings differ by at most the number of terms times the
+ * unit roundoff (taken twice, 2.3e-16). The collapse's products are the
+ * same, but its normalisation comes from that sum, so each query can add
+ * that much relative error to the state and to the distributions after
+ * it: over n queries, (n + 1) 2^(n-1) 2.3e-16 bounds both. out (may be
+ * NULL) gets the fused distributions. */
+static void fused_sequence(int n, uint64_t seed, double *out)
+{
+    hs_rng r;
+    hs_rng_init(&r, seed, 0, HS_RNG_OUTCOMES);
+    const size_t len = (size_t)1 << n;
+    hs_amp *psi = malloc(len * sizeof *psi);
+    double norm = 0;
+    for (size_t i = 0; i < len; i++) {
+        psi[i] = (hs_rng_uniform(&r) - 0.5) + I * (hs_rng_uniform(&r) - 0.5);
+        norm += creal(psi[i] * conj(psi[i]));
+    }
+    for (size_t i = 0; i < len; i++)
+        psi[i] /= sqrt(norm);
+    hs_state *a = hs_state_new(n, 2), *b = hs_state_new(n, 2);
+    hs_state_load(a, psi);
+    hs_state_load(b, psi);
+    int sites[64], basis[64];
+    for (int i = 0; i < n; i++)
+        sites[i] = i;
+    for (int i = n - 1; i > 0; i--) {
+        int j = (int)hs_rng_below(&r, (uint64_t)i + 1), t = sites[i];
+        sites[i] = sites[j];
+        sites[j] = t;
+    }
+    for (int i = 0; i < n; i++)
+        basis[i] = (int)hs_rng_below(&r, 3) - 1;
+    const double tol = (n + 1) * ldexp(2.3e-16, n - 1);
+    double pa[2], pb[2];
+    hs_unitary u = hs_unitary_basis(basis[0], 2);
+    hs_state_probs(b, sites[0], &u, pb);
+    for (int t = 0; t < n; t++) {
+        u = hs_unitary_basis(basis[t], 2);
+        hs_state_probs(a, sites[t], &u, pa);
+        if (fabs(pa[0] - pb[0]) > tol || fabs(pa[1] - pb[1]) > tol)
+            fail_msg("n = %d seed %llu query %d: fused %.17g, unfused %.17g", n, (unsigned long long)seed, t, pb[0],
+                     pa[0]);
+        if (out)
+            memcpy(out + 2 * t, pb, sizeof pb);
+        const int o = hs_rng_pick(pa, 2, hs_rng_uniform(&r));
+        assert_int_equal(hs_state_collapse(a, o), 0);
+        if (t + 1 < n) {
+            const hs_unitary un = hs_unitary_basis(basis[t + 1], 2);
+            assert_int_equal(hs_state_collapse_probs(b, o, sites[t + 1], &un, pb), 0);
+        } else {
+            assert_int_equal(hs_state_collapse(b, o), 0);
+        }
+        assert_int_equal(a->len, b->len);
+        for (size_t i = 0; i < a->len; i++)
+            if (cabs(a->amp[i] - b->amp[i]) > tol)
+                fail_msg("n = %d seed %llu after query %d: amplitude %zu differs by %.3g", n,
+                         (unsigned long long)seed, t, i, cabs(a->amp[i] - b->amp[i]));
+    }
+    hs_state_free(a);
+    hs_state_free(b);
+    free(psi);
+}
+
+/* Fused query cells against unfused ones, n = 2..9, every site order the
+ * seeds draw (20 per n: each of the three kernels, top site, next site at
+ * the moved top and elsewhere, is met many times). */
+static void test_fused_queries(void **state)
+{
+    (void)state;
+    for (int n = 2; n <= 9; n++)
+        for (uint64_t seed = 1; seed <= 20; seed++)
+            fused_sequence(n, 100 * (uint64_t)n + seed, NULL);
+}
+
+/* The fused distributions at n = 16 (above the parallel threshold) are
+ * bitwise the same with 1 and 2 threads. */
+static void test_fused_thread_independent(void **state)
+{
+    (void)state;
+    double p1[32], p2[32];
+    omp_set_num_threads(1);
+    fused_sequence(16, 5, p1);
+    omp_set_num_threads(2);
+    fused_sequence(16, 5, p2);
+    assert_memory_equal(p1, p2, sizeof p1);
+}
+
 static void test_fit_check(void **state)
 {
     (void)state;
@@ -252,6 +345,8 @@ int main(void)
         cmocka_unit_test(test_qubit_x_deterministic),
         cmocka_unit_test(test_norm_n20),
         cmocka_unit_test(test_probs_thread_independent),
+        cmocka_unit_test(test_fused_queries),
+        cmocka_unit_test(test_fused_thread_independent),
         cmocka_unit_test(test_fit_check),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
