@@ -51,12 +51,14 @@ check "every line has $nf fields" $?
 
 # count KIND: rows of that kind.
 count() { awk -F, -v k="$1" '$1 == k' "$csv" | wc -l; }
-[ "$(count lie)" -eq 18 ]
-check "18 lie rows (3 sets x 6 (k, n)), got $(count lie)" $?
-[ "$(count variance)" -eq 24 ]
-check "24 variance rows (2 models x 2 inits x 2 n x 3 readings), got $(count variance)" $?
-[ "$(count run)" -eq 4 ]
-check "4 run rows (2 models x 2 starts), got $(count run)" $?
+# The count is taken once and the status saved before the message is built
+# (a $(...) in check's arguments would set $? itself).
+n=$(count lie); [ "$n" -eq 18 ]; st=$?
+check "18 lie rows (3 sets x 6 (k, n)), got $n" $st
+n=$(count variance); [ "$n" -eq 24 ]; st=$?
+check "24 variance rows (2 models x 2 inits x 2 n x 3 readings), got $n" $st
+n=$(count run); [ "$n" -eq 4 ]; st=$?
+check "4 run rows (2 models x 2 starts), got $n" $st
 
 # The columns by name.
 col() { awk -F, -v c="$1" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == c) print i }' "$csv"; }
