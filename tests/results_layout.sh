@@ -4,8 +4,9 @@
 # results_layout HYPERSEP FILE: sets nf (columns) and nkey (key columns) from
 #   `suite separation --print-header`, saved in FILE; fails (status 1, a
 #   message) when that output is missing or implausible.
-# sep_rows CSV: the columns that are a function of the configuration (all
-#   but train_seconds, eval_seconds and the provenance from slice on), sorted.
+# sep_rows CSV: the columns of a suite's results file that are a function
+#   of the configuration (all but the times, the columns named *seconds, and
+#   the provenance from slice on), sorted; for any suite's CSV.
 # sep_whole CSV: every line has nf fields and there is a row.
 # sep_dupkeys CSV: the number of keys written twice.
 # sep_fake_rows FIRST COUNT: COUNT rows of distinct keys (ell = FIRST + i),
@@ -24,7 +25,7 @@ sep_rows() {
     awk -F, 'NR == 1 { last = NF
                        for (i = 1; i <= NF; i++) {
                            if ($i == "slice" && last == NF) last = i - 1
-                           drop[i] = ($i == "train_seconds" || $i == "eval_seconds") }
+                           drop[i] = ($i ~ /seconds$/) }
                        next }
              { out = ""; for (i = 1; i <= last; i++) if (!drop[i]) out = out $i ","; print out }' "$1" | sort
 }

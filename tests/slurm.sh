@@ -193,12 +193,8 @@ timeout 180 env HS_SRC="$src" HS_OUT="$deep" HS_CONFIG="$tmp/deep.conf" HS_LAUNC
     { logs; tail -n 5 slurm-hs-deep-*.out >&2; fail "deep array job ended with an error"; }
 timeout 60 env HS_OUT="$deep" HS_CONFIG="$tmp/deep.conf" sbatch --quiet --wait "$src/slurm/merge.sbatch" ||
     { tail -n 5 slurm-*merge*.out >&2; fail "deep merge job ended with an error"; }
-rows() { # the deterministic columns (up to slice, without times), sorted
-    awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) { if ($i == "slice" && !last) last = i - 1
-                                                    skip[i] = ($i ~ /seconds$/) }
-                       next }
-             { o = ""; for (i = 1; i <= last; i++) if (!skip[i]) o = o (o == "" ? "" : ",") $i; print o }' "$1" | sort
-}
+. "$src/tests/results_layout.sh"
+rows() { sep_rows "$1"; } # the deterministic columns, sorted
 [ -f "$deep/separation.csv" ] || fail "deep: no merged $deep/separation.csv"
 [ "$(rows "$tmp/deep1/separation.csv" | wc -l)" -eq 4 ] || fail "deep: the one-process grid has $(rows "$tmp/deep1/separation.csv" | wc -l) rows, expected 4"
 rows "$deep/separation.csv" | cmp -s - <(rows "$tmp/deep1/separation.csv") || fail "deep: merged rows differ from one process"

@@ -30,15 +30,9 @@ steps = 2000
 batch = 8
 eval = 40
 CONF
-# Deterministic columns: all but the times (train_seconds, eval_seconds)
-# and the provenance (slice onwards), found by name in the header.
-rows() {
-    awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) { if ($i == "slice" && !last) last = i - 1
-                                                    skip[i] = ($i == "train_seconds" || $i == "eval_seconds") }
-                       next }
-             { out = ""; for (i = 1; i <= last; i++) if (!skip[i]) out = out (out == "" ? "" : ",") $i; print out }' \
-        "$1" | sort
-}
+# Deterministic columns: all but the times and the provenance (results_layout.sh).
+. "$(cd "$(dirname "$0")" && pwd)/results_layout.sh"
+rows() { sep_rows "$1"; }
 # The key columns' count (suites/schema.c).
 nkey=$("$hs" suite separation --print-header | awk -F'\t' '$3 == "yes"' | wc -l)
 [ "$nkey" -ge 13 ] || fail "suite separation --print-header gives $nkey key columns"

@@ -11,15 +11,8 @@ trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 . "$(cd "$(dirname "$0")/.." && pwd)/results_layout.sh"
 results_layout "$hs" "$tmp/layout" || exit 1
-# Deterministic columns: all but the times (train_seconds, eval_seconds)
-# and the provenance (slice onwards), found by name in the header.
-rows() {
-    awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) { if ($i == "slice" && !last) last = i - 1
-                                                    skip[i] = ($i == "train_seconds" || $i == "eval_seconds") }
-                       next }
-             { out = ""; for (i = 1; i <= last; i++) if (!skip[i]) out = out (out == "" ? "" : ",") $i; print out }' \
-        "$1" | sort
-}
+# Deterministic columns: all but the times and the provenance (results_layout.sh).
+rows() { sep_rows "$1"; }
 
 HYPERSEP_MPI=0 "$hs" suite separation --config "$conf" --out "$tmp/serial" >"$tmp/serial.tsv" 2>"$tmp/err"
 rows "$tmp/serial/separation.csv" >"$tmp/serial.rows"

@@ -15,14 +15,9 @@ shift 4
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
-# Deterministic columns: all but the times and the provenance (slice on).
-rows() {
-    awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) { if ($i == "slice" && !last) last = i - 1
-                                                    skip[i] = ($i ~ /seconds$/) }
-                       next }
-             { out = ""; for (i = 1; i <= last; i++) if (!skip[i]) out = out (out == "" ? "" : ",") $i; print out }' \
-        "$1" | sort
-}
+# Deterministic columns: all but the times and the provenance (results_layout.sh).
+. "$(cd "$(dirname "$0")/.." && pwd)/results_layout.sh"
+rows() { sep_rows "$1"; }
 cat >"$tmp/tr.conf" <<'CONF'
 parts = variance,run
 variance_k = 2
