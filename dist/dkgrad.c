@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "dkhrnn.h"
+#include "grad.h"
 #include "khrnn_grad.h"
 #include "score.h"
 #include "sys.h"
@@ -48,21 +49,15 @@ void hs_dkgrad_free(hs_dkgrad *g)
 }
 
 /* Losses L[t] (bits) of s at parameters x, predictions into r; -1 when an
- * observed outcome has probability 0. The floor is hs_score's. */
+ * observed outcome has probability 0. */
 static int losses(hs_dkgrad *g, const double *x, const hs_seq *s, int kind, double *L, double *r)
 {
     hs_khrnn_grad_set(&g->m, x);
     hs_dkhrnn_set(g->pred, &g->m);
     if (hs_dkhrnn_predict(g->pred, s, r) != 0)
         return -1;
-    for (int t = 0; t < s->q; t++) {
-        L[t] = 0;
-        for (int o = 0; o < 2; o++) {
-            const double w = kind == HS_LOSS_CE ? s->probs[2 * t + o] : (o == s->outcomes[t]);
-            if (w > 0)
-                L[t] -= w * log2(r[2 * t + o] > HS_SCORE_FLOOR ? r[2 * t + o] : HS_SCORE_FLOOR);
-        }
-    }
+    for (int t = 0; t < s->q; t++)
+        L[t] = hs_grad_output_loss(s, r, NULL, 0, kind, t, NULL);
     return 0;
 }
 
