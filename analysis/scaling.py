@@ -213,8 +213,8 @@ def grid_cost(c, path, group, rank_mem, ev):
             sec = (steps * batch + ev) * trajectory(c, n, p)[0]
         h = sec * P / 3600
         total += h
-        key = (n, model if steps == 0 or model != "khrnn" else "khrnn trained")
-        per[key] = per.get(key, 0) + h
+        label = "khrnn trained" if model == "khrnn" and steps > 0 else model
+        per[(n, label)] = per.get((n, label), 0) + h
     print(f"configurations={len(rows)}")
     print(f"core_hours={total:.4g}")
     for (n, m), h in sorted(per.items()):

@@ -58,6 +58,10 @@ typedef struct {
     double sink;    /* OP_READ: keeps the sum */
 } bench_op;
 
+/* Whether operation op runs at local dimension d: the fused query cell is
+ * the qubit engine's (core/state.h). */
+static int op_applies(int op, int d) { return d == 2 || (op != OP_FUSED_LOW && op != OP_FUSED_TOP); }
+
 /* Untimed state preparation of each operation. */
 static void setup(void *ctx)
 {
@@ -154,10 +158,8 @@ static int bench_engine(int argc, char **argv, hs_err *e)
     fprintf(stderr, "bench engine: n=%d d=%d threads=%d, state %.0f MiB, clock tick %.3g s\n", n, d, threads,
             (double)hs_state_bytes(n, d) / 1048576.0, hs_bench_tick());
     double norm = 1;
-    /* The fused query cell is the qubit engine's (core/state.h). */
-#define SKIP(op) (d != 2 && ((op) == OP_FUSED_LOW || (op) == OP_FUSED_TOP))
     for (int op = 0; op < OP_COUNT; op++) {
-        if (SKIP(op))
+        if (!op_applies(op, d))
             continue;
         bench_op b = {.op = op, .s = s, .e = edges, .ne = ne, .rng = &rng};
         if (op == OP_TRAJ) {
@@ -197,11 +199,10 @@ static int bench_engine(int argc, char **argv, hs_err *e)
     printf("n,d,threads,operation,repeats,median_s,min_s,max_s,stream_median_s,passes,ell,"
            "version,git_rev,host\n");
     for (int op = 0; op < OP_COUNT; op++)
-        if (!SKIP(op))
+        if (op_applies(op, d))
             printf("%d,%d,%d,%s,%d,%.6e,%.6e,%.6e,%.6e,%.3f,%llu,%s,%s,%s\n", n, d, threads, op_name[op], repeats,
                    st[op].med, st[op].min, st[op].max, st[OP_STREAM].med, st[op].med / st[OP_STREAM].med,
                    (unsigned long long)ell, hs_version, hs_git_rev, hs_sys_host());
-#undef SKIP
     hs_sys_free(edges);
     hs_state_free(s);
     return HS_OK;
