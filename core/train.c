@@ -311,9 +311,13 @@ int hs_train_run(hs_trainable *tr, const hs_hsmt *cfg, const hs_train_opts *o, h
         const int advance = stage >= 0 && stage < S - 1 && o->advance_below > 0 && s - stage0 >= ADVANCE_WINDOW &&
                             running <= o->advance_below;
         if (s >= stage1 || advance) {
-            stage++;
+            /* A stage whose latest start is not after s has no update of
+             * its own (fewer than 2 (S - 1) steps): it is passed over. */
+            do {
+                stage++;
+                stage1 = stage_begin(stage + 1, S, o->steps);
+            } while (stage < S - 1 && stage1 <= s);
             stage0 = s;
-            stage1 = stage_begin(stage + 1, S, o->steps);
             W = o->warmup == HS_TRAIN_WARMUP_AUTO ? hs_train_warmup(stage1 - stage0) : o->warmup;
             cs = *cfg;
             cs.ell = ell_s[stage];

@@ -172,6 +172,32 @@ static void test_curriculum_stages(void **state)
     assert_int_equal(c.pred_ell, 8);
 }
 
+/* ell = 15 in 5 updates: stages ell_s = 1, 2, 4, 8 and 15 start at the
+ * latest at 0, 0, 1, 1, 2 (5/2 * i/4 updates, rounded down), so the stages
+ * of ell 1 and 4 have no update
+ * of their own and are passed over: updates see ell 2, 8, 15, 15, 15, every
+ * one a whole batch of drawn sequences (a stage of no updates once handed
+ * the model a batch of empty sequences). */
+static void test_curriculum_short_run(void **state)
+{
+    (void)state;
+    const hs_hsmt cfg = seq_fixture_cfg(4, 2, 15, 5);
+    stand_in c;
+    hs_trainable tr = wrap(&c);
+    hs_train_opts o = opts(5, 3);
+    o.curriculum = HS_CURRICULUM_ELL;
+    hs_train_result res;
+    char err[256];
+    assert_int_equal(hs_train_run(&tr, &cfg, &o, &res, err, sizeof err), 0);
+    assert_int_equal(c.calls, 5);
+    const long want[5] = {2, 8, 15, 15, 15};
+    for (long s = 0; s < 5; s++) {
+        assert_int_equal(c.ell[s], want[s]);
+        assert_int_equal(c.count[s], 3);
+        assert_true(c.first[s] == (uint64_t)s * 3);
+    }
+}
+
 /* An infinite loss skips the update: x unchanged across it. */
 static void test_infinite_loss_skips_update(void **state)
 {
@@ -320,6 +346,7 @@ int main(void)
         cmocka_unit_test(test_lr_schedule),
         cmocka_unit_test(test_sequence_indices),
         cmocka_unit_test(test_curriculum_stages),
+        cmocka_unit_test(test_curriculum_short_run),
         cmocka_unit_test(test_infinite_loss_skips_update),
         cmocka_unit_test(test_early_stopping),
         cmocka_unit_test(test_verdicts),
