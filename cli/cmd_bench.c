@@ -9,6 +9,7 @@
 #include "bench.h"
 #include "cmds.h"
 #include "combin.h"
+#include "kern.h"
 #include "hsmt.h"
 #include "opts.h"
 #include "rng.h"
@@ -155,8 +156,9 @@ static int bench_engine(int argc, char **argv, hs_err *e)
     hs_rng rng;
     hs_rng_init(&rng, seed, 0, HS_RNG_OUTCOMES);
     hs_bench_stats st[OP_COUNT];
-    fprintf(stderr, "bench engine: n=%d d=%d threads=%d, state %.0f MiB, clock tick %.3g s\n", n, d, threads,
-            (double)hs_state_bytes(n, d) / 1048576.0, hs_bench_tick());
+    const char *kernels = hs_kern_name(hs_kern_get()->level);
+    fprintf(stderr, "bench engine: n=%d d=%d threads=%d, state %.0f MiB, %s kernels, clock tick %.3g s\n", n, d,
+            threads, (double)hs_state_bytes(n, d) / 1048576.0, kernels, hs_bench_tick());
     double norm = 1;
     for (int op = 0; op < OP_COUNT; op++) {
         if (!op_applies(op, d))
@@ -196,13 +198,13 @@ static int bench_engine(int argc, char **argv, hs_err *e)
     if (fabs(norm - 1.0) > 1e-10)
         hs_sys_fatal("verification failed: norm %.17g after the benchmark", norm);
 
-    printf("n,d,threads,operation,repeats,median_s,min_s,max_s,stream_median_s,passes,ell,"
+    printf("n,d,threads,operation,repeats,median_s,min_s,max_s,stream_median_s,passes,ell,kernels,"
            "version,git_rev,host\n");
     for (int op = 0; op < OP_COUNT; op++)
         if (op_applies(op, d))
-            printf("%d,%d,%d,%s,%d,%.6e,%.6e,%.6e,%.6e,%.3f,%llu,%s,%s,%s\n", n, d, threads, op_name[op], repeats,
-                   st[op].med, st[op].min, st[op].max, st[OP_STREAM].med, st[op].med / st[OP_STREAM].med,
-                   (unsigned long long)ell, hs_version, hs_git_rev, hs_sys_host());
+            printf("%d,%d,%d,%s,%d,%.6e,%.6e,%.6e,%.6e,%.3f,%llu,%s,%s,%s,%s\n", n, d, threads, op_name[op],
+                   repeats, st[op].med, st[op].min, st[op].max, st[OP_STREAM].med, st[op].med / st[OP_STREAM].med,
+                   (unsigned long long)ell, kernels, hs_version, hs_git_rev, hs_sys_host());
     hs_sys_free(edges);
     hs_state_free(s);
     return HS_OK;

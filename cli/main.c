@@ -5,6 +5,7 @@
 
 #include "cmds.h"
 #include "comm.h"
+#include "kern.h"
 #include "suite.h"
 #include "sys.h"
 #include "version.h"
@@ -65,6 +66,10 @@ static int dispatch(int argc, char **argv, hs_err *e)
     if (c < 0)
         return hs_err_set(e, HS_EXIT_USAGE, "hypersep: unknown command '%s' (allowed: sample, eval, info, train, "
                           "models, bench, suite, version)", cmd);
+    /* The kernel variant is chosen once, before any command runs. */
+    char kerr[160];
+    if (hs_kern_select(NULL, kerr, sizeof kerr) != 0)
+        return hs_err_set(e, HS_EXIT_USAGE, "hypersep: %s", kerr);
     return commands[c].fn(argc - 2, argv + 2, e);
 }
 

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "hsmt.h"
+#include "kern.h"
 #include "qudit.h"
 #include "sum.h"
 #include "stream.h"
@@ -142,17 +143,13 @@ double hs_state_norm2(const hs_state *s) { return hs_state_norm2_root(s->amp, s-
 
 void hs_state_rho_root(const hs_amp *amp, size_t len, int p, size_t block, double root[4])
 {
-    const size_t pairs = len / 2, bit = (size_t)1 << p, low = bit - 1;
+    const size_t pairs = len / 2;
     const size_t nb = (pairs + block - 1) / block;
     double *part = hs_alloc(nb * 4 * sizeof *part);
+    const hs_kern *k = hs_kern_get();
     HS_PAR_FOR(hs_sys_par(len), for (size_t b = 0; b < nb; b++) {
-        double a[4][4] = {{0}};
-        size_t end = (b + 1) * block < pairs ? (b + 1) * block : pairs;
-        for (size_t r = b * block; r < end; r++) {
-            size_t i0 = ((r & ~low) << 1) | (r & low);
-            hs_state_rho_add(a, (int)(r & 3), amp[i0], amp[i0 | bit]);
-        }
-        hs_state_rho_block(a, part + 4 * b);
+        const size_t end = (b + 1) * block < pairs ? (b + 1) * block : pairs;
+        k->rho(amp, p, b * block, end, part + 4 * b);
     });
     hs_sum_tree(part, nb, 4, root);
     hs_sys_free(part);
@@ -239,25 +236,22 @@ static void discard(hs_state *s, int pos)
 /* d = 2. Groups of four amplitudes A[j][t] = psi(bit p = j, top bit = t) give
  * the two outputs new(bit p = t, top = 0) = (v0 A[0][t] + v1 A[1][t]) * scale,
  * written over A[0][0] and A[1][0]: groups are disjoint, so the pass is in
- * place and parallel. When p is the top bit, new(r) = v0 psi(r) + v1 psi(r + N/2). */
+ * place and parallel. When p is the top bit, new(r) = v0 psi(r) + v1 psi(r + N/2).
+ * Work is split into chunks of CHUNK groups or outputs (kernels per chunk). */
+#define CHUNK ((size_t)1 << 12)
 static void qubit_collapse(hs_state *s, int pos, hs_amp v0, hs_amp v1)
 {
     hs_amp *amp = s->amp;
-    const int top = s->n_act - 1;
-    const size_t half = s->len / 2;
-    if (pos == top) {
-        HS_PAR_FOR(hs_sys_par(s->len), for (size_t r = 0; r < half; r++) {
-            amp[r] = v0 * amp[r] + v1 * amp[r + half];
-        });
-        return;
-    }
-    const size_t bit = (size_t)1 << pos, low = bit - 1, groups = s->len / 4;
-    HS_PAR_FOR(hs_sys_par(s->len), for (size_t g = 0; g < groups; g++) {
-        size_t i00 = ((g & ~low) << 1) | (g & low);
-        hs_amp a00 = amp[i00], a10 = amp[i00 | bit];
-        hs_amp a01 = amp[i00 | half], a11 = amp[i00 | bit | half];
-        amp[i00] = v0 * a00 + v1 * a10;
-        amp[i00 | bit] = v0 * a01 + v1 * a11;
+    const hs_kern *k = hs_kern_get();
+    const size_t len = s->len, half = len / 2;
+    const int at_top = pos == s->n_act - 1;
+    const size_t units = at_top ? half : len / 4, nch = (units + CHUNK - 1) / CHUNK;
+    HS_PAR_FOR(hs_sys_par(len), for (size_t c = 0; c < nch; c++) {
+        const size_t u0 = c * CHUNK, u1 = u0 + CHUNK < units ? u0 + CHUNK : units;
+        if (at_top)
+            k->combine(amp + u0, amp + u0, amp + half + u0, u1 - u0, v0, v1);
+        else
+            k->collapse(amp, len, pos, v0, v1, u0, u1);
     });
 }
 
@@ -285,9 +279,6 @@ static void qudit_collapse(hs_state *s, int pos, int o, double scale)
     });
 }
 
-/* Inserts a 0 bit at position b of x. */
-static inline size_t insert0(size_t x, size_t b) { return ((x & ~(b - 1)) << 1) | (x & (b - 1)); }
-
 /* The collapse of qubit_collapse (outputs new(x) for x < len/2, x's bit p
  * being the old top bit t: new(x) = v0 psi(x & ~p, top = t) + v1 psi(x | p,
  * top = t)) with the four sums of hs_state_rho_root for position np of the
@@ -301,48 +292,18 @@ static inline size_t insert0(size_t x, size_t b) { return ((x & ~(b - 1)) << 1) 
  * added in turn). */
 static void qubit_collapse_rho(hs_state *s, int pos, hs_amp v0, hs_amp v1, int np, double root[4])
 {
-    hs_amp *amp = s->amp;
     const int top = s->n_act - 1;
-    const size_t half = s->len / 2, bp = (size_t)1 << pos, bn = (size_t)1 << np;
+    const size_t half = s->len / 2;
     const int quads = pos != top && np != pos;
     const size_t units = quads ? half / 4 : half / 2, per = quads ? HS_SUM_BLOCK / 2 : HS_SUM_BLOCK;
     const size_t nb = (units + per - 1) / per;
     double *part = hs_alloc(nb * 4 * sizeof *part);
-    HS_PAR_FOR(hs_sys_par(s->len), for (size_t b = 0; b < nb; b++) {
-        double a[4][4] = {{0}};
+    hs_amp *amp = s->amp;
+    const size_t len = s->len;
+    const hs_kern *k = hs_kern_get();
+    HS_PAR_FOR(hs_sys_par(len), for (size_t b = 0; b < nb; b++) {
         const size_t end = (b + 1) * per < units ? (b + 1) * per : units;
-        for (size_t r = b * per; r < end; r++) {
-            if (pos == top) {
-                const size_t i0 = insert0(r, bn), i1 = i0 | bn;
-                const hs_amp n0 = v0 * amp[i0] + v1 * amp[i0 + half], n1 = v0 * amp[i1] + v1 * amp[i1 + half];
-                amp[i0] = n0;
-                amp[i1] = n1;
-                hs_state_rho_add(a, (int)(r & 3), n0, n1);
-            } else if (!quads) {
-                const size_t i00 = insert0(r, bp);
-                const hs_amp a00 = amp[i00], a10 = amp[i00 | bp], a01 = amp[i00 | half], a11 = amp[i00 | bp | half];
-                const hs_amp n0 = v0 * a00 + v1 * a10, n1 = v0 * a01 + v1 * a11;
-                amp[i00] = n0;
-                amp[i00 | bp] = n1;
-                hs_state_rho_add(a, (int)(r & 3), n0, n1);
-            } else {
-                const size_t lo = bp < bn ? bp : bn, hi = bp < bn ? bn : bp;
-                const size_t x = insert0(insert0(r, lo), hi);
-                /* Outputs at x (t = 0) and x|np (t = 0) read the lower half,
-                 * x|p and x|p|np (t = 1) the upper. */
-                const hs_amp n00 = v0 * amp[x] + v1 * amp[x | bp];
-                const hs_amp n01 = v0 * amp[x | bn] + v1 * amp[x | bn | bp];
-                const hs_amp n10 = v0 * amp[x | half] + v1 * amp[x | bp | half];
-                const hs_amp n11 = v0 * amp[x | bn | half] + v1 * amp[x | bn | bp | half];
-                amp[x] = n00;
-                amp[x | bn] = n01;
-                amp[x | bp] = n10;
-                amp[x | bp | bn] = n11;
-                hs_state_rho_add(a, (int)(r & 3), n00, n01);
-                hs_state_rho_add(a, (int)(r & 3), n10, n11);
-            }
-        }
-        hs_state_rho_block(a, part + 4 * b);
+        k->collapse_rho(amp, len, pos, top, np, v0, v1, b * per, end, part + 4 * b);
     });
     hs_sum_tree(part, nb, 4, root);
     hs_sys_free(part);

@@ -8,6 +8,7 @@
 
 #include "comm.h"
 #include "dsize.h"
+#include "kern.h"
 #include "sum.h"
 #include "stream.h"
 #include "sys.h"
@@ -180,13 +181,10 @@ static void rho_views(const hs_dstate *s, double root[4])
     const size_t pairs = s->len / 2, B = s->block, C = s->chunk < pairs ? s->chunk : pairs;
     const size_t nb = pairs / B;
     double *part = hs_alloc(nb * 4 * sizeof *part);
+    const hs_kern *k = hs_kern_get();
     HS_PAR_FOR(hs_sys_par(s->len), for (size_t b = 0; b < nb; b++) {
-        double a[4][4] = {{0}};
         const size_t r0 = b * B, c = r0 / C, off = r0 % C;
-        const hs_amp *p0 = s->view0[c] + off, *p1 = s->view1[c] + off;
-        for (size_t i = 0; i < B; i++)
-            hs_state_rho_add(a, (int)(i & 3), p0[i], p1[i]);
-        hs_state_rho_block(a, part + 4 * b);
+        k->rho_pairs(s->view0[c] + off, s->view1[c] + off, B, part + 4 * b);
     });
     hs_sum_tree(part, nb, 4, root);
     hs_sys_free(part);
@@ -248,17 +246,10 @@ void hs_dstate_probs(hs_dstate *s, int site, const hs_unitary *u, double *p)
         p[o] = s->q_raw[o] / total;
 }
 
-/* o[i] = v0 x0[i] + v1 x1[i] for i < m; o may be x0 (element-wise in place). */
-static void combine(hs_amp *o, const hs_amp *x0, const hs_amp *x1, size_t m, hs_amp v0, hs_amp v1)
-{
-    for (size_t i = 0; i < m; i++)
-        o[i] = v0 * x0[i] + v1 * x1[i];
-}
-
 /* Outputs [t0, t1) of the compaction below, all in one wave. Outputs come in
  * rows of S = 2^q contiguous amplitudes, row h made of input rows 2h and
  * 2h + 1; short rows go element by element. */
-static void compact_range(hs_amp *a, size_t t0, size_t t1, size_t S, hs_amp v0, hs_amp v1)
+static void compact_range(const hs_kern *k, hs_amp *a, size_t t0, size_t t1, size_t S, hs_amp v0, hs_amp v1)
 {
     if (S < 64) {
         const size_t low = S - 1;
@@ -270,7 +261,7 @@ static void compact_range(hs_amp *a, size_t t0, size_t t1, size_t S, hs_amp v0, 
     }
     for (size_t t = t0; t < t1;) {
         const size_t h = t / S, off = t % S, m = S - off < t1 - t ? S - off : t1 - t;
-        combine(a + t, a + 2 * h * S + off, a + 2 * h * S + S + off, m, v0, v1);
+        k->combine(a + t, a + 2 * h * S + off, a + 2 * h * S + S + off, m, v0, v1);
         t += m;
     }
 }
@@ -286,11 +277,12 @@ static void collapse_local(hs_dstate *s, int q, hs_amp v0, hs_amp v1)
     hs_amp *a = s->amp;
     const size_t half = s->len / 2, S = (size_t)1 << q;
     size_t lo = 0, hi = S < half ? S : half;
+    const hs_kern *k = hs_kern_get();
     while (lo < hi) {
         const size_t nch = (hi - lo + CHUNK_OUT - 1) / CHUNK_OUT;
         HS_PAR_FOR(nch > 1, for (size_t c = 0; c < nch; c++) {
             const size_t t0 = lo + c * CHUNK_OUT, t1 = t0 + CHUNK_OUT < hi ? t0 + CHUNK_OUT : hi;
-            compact_range(a, t0, t1, S, v0, v1);
+            compact_range(k, a, t0, t1, S, v0, v1);
         });
         lo = hi;
         hi = 2 * hi < half ? 2 * hi : half;
@@ -303,12 +295,15 @@ static void collapse_local(hs_dstate *s, int q, hs_amp v0, hs_amp v1)
 static void collapse_views(hs_dstate *s, hs_amp v0, hs_amp v1, int downwards)
 {
     const size_t half = s->len / 2, C = s->chunk < half ? s->chunk : half, nch = half / C;
-    for (size_t k = 0; k < nch; k++) {
-        const size_t c = downwards ? nch - 1 - k : k;
+    const hs_kern *k = hs_kern_get();
+    for (size_t w = 0; w < nch; w++) {
+        const size_t c = downwards ? nch - 1 - w : w;
         const hs_amp *p0 = s->view0[c], *p1 = s->view1[c];
         hs_amp *out = s->amp + c * C;
-        HS_PAR_FOR(hs_sys_par(C), for (size_t i = 0; i < C; i++) {
-            out[i] = v0 * p0[i] + v1 * p1[i];
+        const size_t nsub = (C + CHUNK_OUT - 1) / CHUNK_OUT;
+        HS_PAR_FOR(nsub > 1, for (size_t j = 0; j < nsub; j++) {
+            const size_t i0 = j * CHUNK_OUT, m = i0 + CHUNK_OUT < C ? CHUNK_OUT : C - i0;
+            k->combine(out + i0, p0 + i0, p1 + i0, m, v0, v1);
         });
     }
 }

@@ -35,6 +35,10 @@ expect_usage_error() {
 }
 
 O="--out $tmp/out.tsv"
+# The kernel variant from the environment (core/kern.h).
+export HYPERSEP_SIMD=sse9
+expect_usage_error "HYPERSEP_SIMD=sse9: unknown kernel variant; allowed: generic, avx2, auto" sample --n 4 --k 2 --ell 3 $O
+unset HYPERSEP_SIMD
 # Numbers and ranges.
 expect_usage_error "'abc' is not an integer" sample --n abc --k 2 --ell 3 $O
 expect_usage_error "--n: 0 is out of range" sample --n 0 --k 1 --ell 3 $O

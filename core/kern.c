@@ -1,0 +1,403 @@
+/* The hot qubit kernels, one body each compiled for SSE2 and AVX2, and the
+ * run-time choice between them (kern.h). Amplitudes are read as interleaved
+ * doubles (re, im) and complex products are written out, as C's complex
+ * product computes them for finite operands. */
+#include "kern.h"
+
+#include <assert.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define KI static inline __attribute__((always_inline))
+
+/* Software prefetch, for runs of at most PF_RUN amplitudes only: there the
+ * hardware prefetcher, which follows a stream within a 4 KiB page, left the
+ * kernels at 1.5-2.5 streaming passes at n = 24 on the development VM (rho
+ * along bit 5 or 6, the fused pass with a next site at bit 5), and a
+ * prefetch PF amplitudes (16 KiB) ahead brought them to 0.8-1.4; on long
+ * runs it cost 20-50% instead. 512-1024 ahead was best, 2048 worse. A
+ * prefetch never faults, so it may point past the buffer; the address is
+ * formed as an integer for that reason. */
+#define PF 1024
+#define PF_RUN 256
+
+KI void prefetch(const double *p)
+{
+    __builtin_prefetch((const void *)((uintptr_t)p + (uintptr_t)(PF * 2 * sizeof(double))));
+}
+
+/* Inserts a 0 bit at bit b (a power of two) of x. */
+KI size_t insert0(size_t x, size_t b) { return ((x & ~(b - 1)) << 1) | (x & (b - 1)); }
+
+/* The four sums of one pair into lane l (hs_state_rho_add on doubles). */
+KI void acc(double a[4][4], int l, double x0, double y0, double x1, double y1)
+{
+    a[0][l] += x0 * x0 + y0 * y0;
+    a[1][l] += x1 * x1 + y1 * y1;
+    a[2][l] += x0 * x1 + y0 * y1;
+    a[3][l] += y0 * x1 - x0 * y1;
+}
+
+KI void finish(double a[4][4], double out[4])
+{
+    for (int j = 0; j < 4; j++)
+        out[j] = (a[j][0] + a[j][1]) + (a[j][2] + a[j][3]);
+}
+
+/* o = v0 x + v1 y on one amplitude (re, im). */
+typedef struct {
+    double r0, i0, r1, i1;
+} coef;
+
+KI void lin(const coef *v, const double *x, const double *y, double *o_re, double *o_im)
+{
+    const double xr = x[0], xi = x[1], yr = y[0], yi = y[1];
+    *o_re = (v->r0 * xr - v->i0 * xi) + (v->r1 * yr - v->i1 * yi);
+    *o_im = (v->r0 * xi + v->i0 * xr) + (v->r1 * yi + v->i1 * yr);
+}
+
+/* Pairs (p0[i], p1[i]), i < m, m % 4 == 0, lane i mod 4; with pf,
+ * prefetching. */
+KI void acc_run(double a[4][4], int pf, const double *p0, const double *p1, size_t m)
+{
+    for (size_t i = 0; i < m; i += 4) {
+        if (pf) {
+            prefetch(p0 + 2 * i);
+            prefetch(p1 + 2 * i);
+        }
+        for (int l = 0; l < 4; l++) {
+            const size_t e = 2 * (i + (size_t)l);
+            acc(a, l, p0[e], p0[e + 1], p1[e], p1[e + 1]);
+        }
+    }
+}
+
+KI void rho_body(const hs_amp *amp, int p, size_t r0, size_t r1, double out[4])
+{
+    const double *z = (const double *)amp;
+    const size_t bit = (size_t)1 << p;
+    double a[4][4] = {{0}};
+    assert(r0 % 4 == 0);
+    if (bit >= 4 && r1 % 4 == 0) {
+        /* Runs of consecutive r with consecutive indices, starting at a
+         * multiple of 4: the run's lane i mod 4 is r mod 4. */
+        for (size_t r = r0; r < r1;) {
+            const size_t i0 = insert0(r, bit), left = bit - (r & (bit - 1));
+            const size_t m = left < r1 - r ? left : r1 - r;
+            acc_run(a, bit <= PF_RUN, z + 2 * i0, z + 2 * (i0 + bit), m);
+            r += m;
+        }
+    } else {
+        size_t r = r0;
+        for (; r + 4 <= r1; r += 4)
+            for (int l = 0; l < 4; l++) {
+                const size_t i0 = insert0(r + (size_t)l, bit), i1 = i0 | bit;
+                acc(a, l, z[2 * i0], z[2 * i0 + 1], z[2 * i1], z[2 * i1 + 1]);
+            }
+        for (; r < r1; r++) {
+            const size_t i0 = insert0(r, bit), i1 = i0 | bit;
+            acc(a, (int)(r & 3), z[2 * i0], z[2 * i0 + 1], z[2 * i1], z[2 * i1 + 1]);
+        }
+    }
+    finish(a, out);
+}
+
+KI void rho_pairs_body(const hs_amp *x0, const hs_amp *x1, size_t m, double out[4])
+{
+    double a[4][4] = {{0}};
+    assert(m % 4 == 0);
+    acc_run(a, 0, (const double *)x0, (const double *)x1, m);
+    finish(a, out);
+}
+
+KI void combine_body(hs_amp *o, const hs_amp *x0, const hs_amp *x1, size_t m, hs_amp v0, hs_amp v1)
+{
+    const coef v = {creal(v0), cimag(v0), creal(v1), cimag(v1)};
+    double *w = (double *)o;
+    const double *p = (const double *)x0, *q = (const double *)x1;
+    for (size_t i = 0; i < m; i++) {
+        double re, im;
+        lin(&v, p + 2 * i, q + 2 * i, &re, &im);
+        w[2 * i] = re;
+        w[2 * i + 1] = im;
+    }
+}
+
+/* Two outputs per step from four inputs: o0 = v0 x0 + v1 y0 and
+ * o1 = v0 x1 + v1 y1 at offset i of each run pointer, all inputs read before
+ * either output is written (o0 may be x0, o1 may be y0), for i < m; with
+ * `sums` the pair (o0, o1) also goes to lane i mod 4 (m % 4 == 0 then);
+ * with pf, prefetching. */
+KI void two_run(double a[4][4], int sums, int pf, const coef *v, double *o0, double *o1, const double *x0,
+                const double *y0, const double *x1, const double *y1, size_t m)
+{
+    for (size_t i = 0; i < m; i++) {
+        const size_t e = 2 * i;
+        if (pf && i % 4 == 0) {
+            prefetch(x0 + e);
+            prefetch(y0 + e);
+            prefetch(x1 + e);
+            prefetch(y1 + e);
+        }
+        double r0, i0, r1, i1;
+        lin(v, x0 + e, y0 + e, &r0, &i0);
+        lin(v, x1 + e, y1 + e, &r1, &i1);
+        o0[e] = r0;
+        o0[e + 1] = i0;
+        o1[e] = r1;
+        o1[e + 1] = i1;
+        if (sums)
+            acc(a, (int)(i & 3), r0, i0, r1, i1);
+    }
+}
+
+KI void collapse_body(hs_amp *amp, size_t len, int p, hs_amp v0, hs_amp v1, size_t g0, size_t g1)
+{
+    double *z = (double *)amp;
+    const size_t bit = (size_t)1 << p, half = len / 2;
+    const coef v = {creal(v0), cimag(v0), creal(v1), cimag(v1)};
+    if (bit < 4) {
+        for (size_t g = g0; g < g1; g++) {
+            const size_t i = insert0(g, bit);
+            two_run(NULL, 0, 0, &v, z + 2 * i, z + 2 * (i | bit), z + 2 * i, z + 2 * (i | bit), z + 2 * (i | half),
+                    z + 2 * (i | bit | half), 1);
+        }
+        return;
+    }
+    for (size_t g = g0; g < g1;) {
+        const size_t i = insert0(g, bit), left = bit - (g & (bit - 1));
+        const size_t m = left < g1 - g ? left : g1 - g;
+        two_run(NULL, 0, bit <= PF_RUN, &v, z + 2 * i, z + 2 * (i | bit), z + 2 * i, z + 2 * (i | bit), z + 2 * (i | half),
+                z + 2 * (i | bit | half), m);
+        g += m;
+    }
+}
+
+/* One step of two outputs o0 = v0 x0 + v1 y0, o1 = v0 x1 + v1 y1 at
+ * amplitude indices, inputs read before either output is written, the pair
+ * (o0, o1) into lane l. */
+KI void pair_step(double a[4][4], int l, const coef *v, double *z, size_t o0, size_t o1, size_t x0, size_t y0,
+                  size_t x1, size_t y1)
+{
+    double r0, i0, r1, i1;
+    lin(v, z + 2 * x0, z + 2 * y0, &r0, &i0);
+    lin(v, z + 2 * x1, z + 2 * y1, &r1, &i1);
+    z[2 * o0] = r0;
+    z[2 * o0 + 1] = i0;
+    z[2 * o1] = r1;
+    z[2 * o1 + 1] = i1;
+    acc(a, l, r0, i0, r1, i1);
+}
+
+/* Unit r of the fused pass alone, its sums into lane l (runs shorter than
+ * 4: the callers fix l by unrolling, so the lanes stay in registers). No
+ * prefetch: here it made the pass slower (bench engine query_fused_low at
+ * n = 24: 29.0 ms against 21.5 ms without). */
+KI void unit_one(double a[4][4], int l, const coef *v, double *z, size_t half, int quads, int at_top, size_t bp,
+                 size_t bn, size_t r)
+{
+    if (at_top) {
+        const size_t i0 = insert0(r, bn), i1 = i0 | bn;
+        pair_step(a, l, v, z, i0, i1, i0, i0 + half, i1, i1 + half);
+    } else if (!quads) {
+        const size_t i = insert0(r, bp);
+        pair_step(a, l, v, z, i, i | bp, i, i | bp, i | half, i | bp | half);
+    } else {
+        const size_t lo = bp < bn ? bp : bn, hi = bp < bn ? bn : bp, x = insert0(insert0(r, lo), hi);
+        /* Outputs at x and x|bn (t = 0) from the lower half, at x|bp and
+         * x|bp|bn (t = 1) from the upper; the first step reads x|bp and
+         * x|bp|bn before the second writes them. */
+        pair_step(a, l, v, z, x, x | bn, x, x | bp, x | bn, x | bn | bp);
+        pair_step(a, l, v, z, x | bp, x | bp | bn, x | half, x | bp | half, x | bn | half, x | bn | bp | half);
+    }
+}
+
+/* Quads in runs: eight inputs and four outputs per step; the two pairs of a
+ * quad go to the same lane in turn; with pf, prefetching. */
+KI void quad_run(double a[4][4], int pf, const coef *v, double *z, size_t half, size_t bp, size_t bn, size_t x,
+              size_t m)
+{
+    double *o00 = z + 2 * x, *o01 = z + 2 * (x | bn), *o10 = z + 2 * (x | bp), *o11 = z + 2 * (x | bp | bn);
+    const double *u00 = z + 2 * (x | half), *u01 = z + 2 * (x | bn | half);
+    const double *u10 = z + 2 * (x | bp | half), *u11 = z + 2 * (x | bp | bn | half);
+    for (size_t i = 0; i < m; i++) {
+        const size_t e = 2 * i;
+        if (pf && i % 4 == 0) {
+            prefetch(o00 + e);
+            prefetch(o01 + e);
+            prefetch(o10 + e);
+            prefetch(o11 + e);
+            prefetch(u00 + e);
+            prefetch(u01 + e);
+            prefetch(u10 + e);
+            prefetch(u11 + e);
+        }
+        double n00r, n00i, n01r, n01i, n10r, n10i, n11r, n11i;
+        lin(v, o00 + e, o10 + e, &n00r, &n00i);
+        lin(v, o01 + e, o11 + e, &n01r, &n01i);
+        lin(v, u00 + e, u10 + e, &n10r, &n10i);
+        lin(v, u01 + e, u11 + e, &n11r, &n11i);
+        o00[e] = n00r;
+        o00[e + 1] = n00i;
+        o01[e] = n01r;
+        o01[e + 1] = n01i;
+        o10[e] = n10r;
+        o10[e + 1] = n10i;
+        o11[e] = n11r;
+        o11[e + 1] = n11i;
+        acc(a, (int)(i & 3), n00r, n00i, n01r, n01i);
+        acc(a, (int)(i & 3), n10r, n10i, n11r, n11i);
+    }
+}
+
+KI void collapse_rho_body(hs_amp *amp, size_t len, int p, int top, int np, hs_amp v0, hs_amp v1, size_t u0,
+                          size_t u1, double out[4])
+{
+    double *z = (double *)amp;
+    const size_t half = len / 2, bp = (size_t)1 << p, bn = (size_t)1 << np;
+    const int at_top = p == top, quads = !at_top && np != p;
+    const coef v = {creal(v0), cimag(v0), creal(v1), cimag(v1)};
+    /* The bit along which consecutive units are consecutive amplitudes. */
+    const size_t run = at_top ? bn : !quads ? bp : (bp < bn ? bp : bn);
+    double a[4][4] = {{0}};
+    assert(u0 % 4 == 0);
+    if (run < 4 || u1 % 4) {
+        size_t r = u0;
+        for (; r + 4 <= u1; r += 4)
+            for (int l = 0; l < 4; l++)
+                unit_one(a, l, &v, z, half, quads, at_top, bp, bn, r + (size_t)l);
+        for (; r < u1; r++)
+            unit_one(a, (int)(r & 3), &v, z, half, quads, at_top, bp, bn, r);
+        finish(a, out);
+        return;
+    }
+    for (size_t r = u0; r < u1;) {
+        const size_t left = run - (r & (run - 1)), m = left < u1 - r ? left : u1 - r;
+        if (at_top) {
+            const size_t i0 = insert0(r, bn), i1 = i0 | bn;
+            two_run(a, 1, run <= PF_RUN, &v, z + 2 * i0, z + 2 * i1, z + 2 * i0, z + 2 * (i0 + half), z + 2 * i1,
+                    z + 2 * (i1 + half), m);
+        } else if (!quads) {
+            const size_t i = insert0(r, bp);
+            two_run(a, 1, run <= PF_RUN, &v, z + 2 * i, z + 2 * (i | bp), z + 2 * i, z + 2 * (i | bp), z + 2 * (i | half),
+                    z + 2 * (i | bp | half), m);
+        } else {
+            const size_t lo = bp < bn ? bp : bn, hi = bp < bn ? bn : bp;
+            quad_run(a, run <= PF_RUN, &v, z, half, bp, bn, insert0(insert0(r, lo), hi), m);
+        }
+        r += m;
+    }
+    finish(a, out);
+}
+
+/* The variants: the same bodies, compiled for each target. */
+#define VARIANT(suffix, attr)                                                                              \
+    attr static void rho_##suffix(const hs_amp *amp, int p, size_t r0, size_t r1, double out[4])         \
+    {                                                                                                      \
+        rho_body(amp, p, r0, r1, out);                                                                     \
+    }                                                                                                      \
+    attr static void rho_pairs_##suffix(const hs_amp *x0, const hs_amp *x1, size_t m, double out[4])      \
+    {                                                                                                      \
+        rho_pairs_body(x0, x1, m, out);                                                                    \
+    }                                                                                                      \
+    attr static void combine_##suffix(hs_amp *o, const hs_amp *x0, const hs_amp *x1, size_t m, hs_amp v0, \
+                                      hs_amp v1)                                                           \
+    {                                                                                                      \
+        combine_body(o, x0, x1, m, v0, v1);                                                                \
+    }                                                                                                      \
+    attr static void collapse_##suffix(hs_amp *amp, size_t len, int p, hs_amp v0, hs_amp v1, size_t g0,   \
+                                       size_t g1)                                                          \
+    {                                                                                                      \
+        collapse_body(amp, len, p, v0, v1, g0, g1);                                                        \
+    }                                                                                                      \
+    attr static void collapse_rho_##suffix(hs_amp *amp, size_t len, int p, int top, int np, hs_amp v0,     \
+                                           hs_amp v1, size_t u0, size_t u1, double out[4])                 \
+    {                                                                                                      \
+        collapse_rho_body(amp, len, p, top, np, v0, v1, u0, u1, out);                                      \
+    }
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#define HS_KERN_X86 1
+VARIANT(generic, )
+VARIANT(avx2, __attribute__((target("avx2"))))
+#else
+#define HS_KERN_X86 0
+VARIANT(generic, )
+#endif
+
+static const hs_kern tables[HS_KERN_LEVELS] = {
+    {HS_KERN_GENERIC, rho_generic, rho_pairs_generic, combine_generic, collapse_generic, collapse_rho_generic},
+#if HS_KERN_X86
+    {HS_KERN_AVX2, rho_avx2, rho_pairs_avx2, combine_avx2, collapse_avx2, collapse_rho_avx2},
+#else
+    {HS_KERN_AVX2, NULL, NULL, NULL, NULL, NULL},
+#endif
+};
+
+static const char *const names[HS_KERN_LEVELS] = {"generic", "avx2"};
+
+const char *hs_kern_name(int level)
+{
+    assert(level >= 0 && level < HS_KERN_LEVELS);
+    return names[level];
+}
+
+int hs_kern_supported(int level)
+{
+    if (level == HS_KERN_GENERIC)
+        return 1;
+#if HS_KERN_X86
+    if (level == HS_KERN_AVX2)
+        return __builtin_cpu_supports("avx2");
+#endif
+    return 0;
+}
+
+/* The selection; set before kernels run (first use or hs_kern_select), read
+ * by every thread: atomic, so a first use racing with another is benign
+ * (both store the same table). */
+static _Atomic(const hs_kern *) current;
+
+static int resolve(const char *name, const hs_kern **out, char *err, size_t errlen)
+{
+    if (!name || !*name || strcmp(name, "auto") == 0) {
+        *out = &tables[hs_kern_supported(HS_KERN_AVX2) ? HS_KERN_AVX2 : HS_KERN_GENERIC];
+        return 0;
+    }
+    for (int l = 0; l < HS_KERN_LEVELS; l++)
+        if (strcmp(name, names[l]) == 0) {
+            if (!hs_kern_supported(l)) {
+                snprintf(err, errlen, "HYPERSEP_SIMD=%s: this CPU does not run %s kernels; use generic or auto",
+                         name, names[l]);
+                return -1;
+            }
+            *out = &tables[l];
+            return 0;
+        }
+    snprintf(err, errlen, "HYPERSEP_SIMD=%.64s: unknown kernel variant; allowed: generic, avx2, auto", name);
+    return -1;
+}
+
+const hs_kern *hs_kern_get(void)
+{
+    const hs_kern *k = atomic_load_explicit(&current, memory_order_acquire);
+    if (k)
+        return k;
+    char err[160];
+    if (resolve(getenv("HYPERSEP_SIMD"), &k, err, sizeof err) != 0)
+        resolve(NULL, &k, err, sizeof err);
+    atomic_store_explicit(&current, k, memory_order_release);
+    return k;
+}
+
+int hs_kern_select(const char *name, char *err, size_t errlen)
+{
+    const hs_kern *k;
+    if (resolve(name ? name : getenv("HYPERSEP_SIMD"), &k, err, errlen) != 0)
+        return -1;
+    atomic_store_explicit(&current, k, memory_order_release);
+    return 0;
+}
