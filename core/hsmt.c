@@ -240,17 +240,22 @@ void hs_gen_sequence(hs_gen *g, uint64_t index, hs_seq *s)
 
     /* Steps 1 and 3: writes, query sites and bases. */
     size_t ne = hs_hsmt_draw(c, index, s, g->rank, g->count, g->edges);
-    /* 2. Latent state D_w |+>^n in one write-only pass. */
-    hs_write_deferred(g->st, g->edges, ne, 1);
+    /* 2. Latent state D_w |+>^n in one write-only pass; for qubits with the
+     * first query's sums from its phase bits (hs_write_deferred_first). */
+    const int fused = c->d == 2;
+    if (fused) {
+        double rho[4];
+        hs_write_deferred_first(g->st, g->edges, ne, s->sites[0], rho);
+        hs_state_probs_rho(g->st, s->sites[0], &g->ub[s->basis[0]], rho, s->probs);
+    } else {
+        hs_write_deferred(g->st, g->edges, ne, 1);
+    }
 
     /* 4. Born-rule outcomes, each conditioned on the earlier ones. Qubits:
      * each collapse also yields the next query's distribution, in one pass
      * (hs_state_collapse_probs). */
     hs_rng ro;
     hs_rng_init(&ro, c->seed, index, HS_RNG_OUTCOMES);
-    const int fused = c->d == 2;
-    if (fused)
-        hs_state_probs(g->st, s->sites[0], &g->ub[s->basis[0]], s->probs);
     for (int t = 0; t < c->q; t++) {
         double *p = s->probs + (size_t)t * c->d;
         if (!fused)

@@ -192,30 +192,45 @@ static void qudit_weights(const hs_state *s, int p, double *w)
     hs_sys_free(part);
 }
 
+/* The pending query at position pos with weights s->q_raw set: p normalised. */
+static void pending_probs(hs_state *s, double *p)
+{
+    double total = 0;
+    for (int o = 0; o < s->d; o++)
+        total += s->q_raw[o];
+    assert(total > 0);
+    for (int o = 0; o < s->d; o++)
+        p[o] = s->q_raw[o] / total;
+}
+
+void hs_state_probs_rho(hs_state *s, int site, const hs_unitary *u, const double rho[4], double *p)
+{
+    assert(s->d == 2 && u->kind == HS_U_MATRIX);
+    assert(site >= 0 && site < s->n && s->pos_of_site[site] >= 0);
+    s->q_pos = s->pos_of_site[site];
+    s->q_u = *u;
+    hs_state_rho_weights(rho, u, s->q_raw);
+    pending_probs(s, p);
+}
+
 void hs_state_probs(hs_state *s, int site, const hs_unitary *u, double *p)
 {
     assert(site >= 0 && site < s->n && s->pos_of_site[site] >= 0);
     const int pos = s->pos_of_site[site], d = s->d;
-    s->q_pos = pos;
-    s->q_u = *u;
     if (d == 2) {
-        assert(u->kind == HS_U_MATRIX);
         double rho[4];
         hs_state_rho_root(s->amp, s->len, pos, HS_SUM_BLOCK, rho);
-        hs_state_rho_weights(rho, u, s->q_raw);
-    } else {
-        if (u->kind == HS_U_CHIRP)
-            hs_qudit_apply(s, pos, u->chirp);
-        else
-            assert(u->kind == HS_U_IDENTITY);
-        qudit_weights(s, pos, s->q_raw);
+        hs_state_probs_rho(s, site, u, rho, p);
+        return;
     }
-    double total = 0;
-    for (int o = 0; o < d; o++)
-        total += s->q_raw[o];
-    assert(total > 0);
-    for (int o = 0; o < d; o++)
-        p[o] = s->q_raw[o] / total;
+    s->q_pos = pos;
+    s->q_u = *u;
+    if (u->kind == HS_U_CHIRP)
+        hs_qudit_apply(s, pos, u->chirp);
+    else
+        assert(u->kind == HS_U_IDENTITY);
+    qudit_weights(s, pos, s->q_raw);
+    pending_probs(s, p);
 }
 
 /* Moves the top position's site into the measured position and shrinks. */

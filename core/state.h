@@ -110,6 +110,10 @@ void hs_state_rho_weights(const double rho[4], const hs_unitary *u, double w[2])
  * applied to the state here (FFTW); for d = 2 it is folded into the reduced
  * density matrix of the site and into the collapse pass. */
 void hs_state_probs(hs_state *s, int site, const hs_unitary *u, double *p);
+/* Qubits: part 1 from the four sums of the site's reduced density matrix
+ * (hs_state_rho_root's, or ones the caller knows otherwise: the layer
+ * written from |+>, core/write.h), without a pass over the state. */
+void hs_state_probs_rho(hs_state *s, int site, const hs_unitary *u, const double rho[4], double *p);
 /* Query cell, part 2: condition the pending query on `outcome` and discard the
  * site. Returns 0, or -1 if the outcome has weight 0 (state unchanged). */
 int hs_state_collapse(hs_state *s, int outcome);

@@ -188,6 +188,53 @@ static void qudit_exponents(const hs_state *s, const hs_edge *e, size_t ne, uint
     assert(src == out);
 }
 
+uint64_t hs_write_sign_flips(const uint64_t *bits, int nbits, int p)
+{
+    assert(p >= 0 && p < nbits);
+    const size_t words = nbits >= 6 ? (size_t)1 << (nbits - 6) : 1;
+    uint64_t flips = 0;
+    if (p >= 6) {
+        const size_t h = (size_t)1 << (p - 6);
+#pragma omp parallel for reduction(+ : flips) if (words >= 4096)
+        for (size_t w = 0; w < words / 2; w++) {
+            const size_t lo = ((w & ~(h - 1)) << 1) | (w & (h - 1));
+            flips += (uint64_t)__builtin_popcountll(bits[lo] ^ bits[lo | h]);
+        }
+        return flips;
+    }
+    /* Within a word: bit i (bit p of i clear) against bit i + 2^p; bits at
+     * and above 2^nbits are 0 (hs_write_anf_bits), so a short word adds 0. */
+    static const uint64_t clear[6] = {0x5555555555555555ull, 0x3333333333333333ull, 0x0F0F0F0F0F0F0F0Full,
+                                      0x00FF00FF00FF00FFull, 0x0000FFFF0000FFFFull, 0x00000000FFFFFFFFull};
+    const unsigned b = 1u << p;
+#pragma omp parallel for reduction(+ : flips) if (words >= 4096)
+    for (size_t w = 0; w < words; w++)
+        flips += (uint64_t)__builtin_popcountll((bits[w] ^ (bits[w] >> b)) & clear[p]);
+    return flips;
+}
+
+void hs_write_plus_rho(double pairs, double flips, double a, double rho[4])
+{
+    const double a2 = a * a;
+    rho[0] = rho[1] = pairs * a2;
+    rho[2] = (pairs - 2.0 * flips) * a2;
+    rho[3] = 0.0;
+}
+
+void hs_write_deferred_first(hs_state *s, const hs_edge *e, size_t ne, int site, double rho[4])
+{
+    assert(s->d == 2);
+    hs_state_reset_map(s);
+    const int n = s->n;
+    const size_t words = n >= 6 ? (size_t)1 << (n - 6) : 1;
+    const double a = 1.0 / sqrt((double)s->len);
+    uint64_t *bits = hs_alloc(words * sizeof *bits);
+    hs_write_anf_bits(n, e, ne, bits);
+    hs_write_sign_bits(s->amp, s->len, bits, 1, a);
+    hs_write_plus_rho((double)(s->len / 2), (double)hs_write_sign_flips(bits, n, s->pos_of_site[site]), a, rho);
+    hs_sys_free(bits);
+}
+
 void hs_write_deferred(hs_state *s, const hs_edge *e, size_t ne, int from_plus)
 {
     if (from_plus)

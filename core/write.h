@@ -40,6 +40,20 @@ void hs_write_qudit(hs_state *s, const int *sites, int k, double theta, long pow
  *          expansion axis by axis (2 -> d values per axis) into d^n bytes. */
 void hs_write_deferred(hs_state *s, const hs_edge *e, size_t ne, int from_plus);
 
+/* Qubits: hs_write_deferred from |+> together with the four sums of `site`'s
+ * reduced density matrix (for hs_state_probs_rho), from the phase bits
+ * instead of a pass over the state: every amplitude is a (-1)^f(z), so with
+ * pairs = N/2 and F the pairs (z, z | bit) whose phase bits differ the sums
+ * are (pairs a^2, pairs a^2, (pairs - 2F) a^2, 0) (hs_write_plus_rho). The
+ * same numbers on every rank count (dist/ adds integer F). They differ from
+ * hs_state_rho_root's in the last bits: a tree sum of pairs terms a^2 has
+ * relative error up to (HS_SUM_BLOCK/4 + log2 blocks + 2) eps, these one
+ * rounding per product. */
+void hs_write_deferred_first(hs_state *s, const hs_edge *e, size_t ne, int site, double rho[4]);
+/* F of the sums above for bit p of phase bits over nbits bits. */
+uint64_t hs_write_sign_flips(const uint64_t *bits, int nbits, int p);
+void hs_write_plus_rho(double pairs, double flips, double a, double rho[4]);
+
 /* The sign pass of the d = 2 deferred layer over a plain buffer of len
  * amplitudes: bit z of bits flips the sign of amp[z]; with from_plus the
  * buffer is overwritten with +-a instead. Branch-free: the bit goes straight

@@ -56,14 +56,15 @@ void hs_dgen_sequence(hs_dgen *g, uint64_t index, hs_seq *s)
     size_t ne = hs_hsmt_draw(c, index, s, g->rank, g->count, g->edges);
     /* 2. D_w |+>^n, each rank its slice. */
     hs_dstate_reset(g->st, NULL);
-    hs_dstate_write_deferred(g->st, g->edges, ne, 1);
+    hs_dstate_write_deferred_first(g->st, g->edges, ne, s->sites[0], &g->ub[s->basis[0]], s->probs);
 
     /* 4. Born-rule outcomes: every rank has the same p and the same draw. */
     hs_rng ro;
     hs_rng_init(&ro, c->seed, index, HS_RNG_OUTCOMES);
     for (int t = 0; t < c->q; t++) {
         double *p = s->probs + (size_t)t * 2;
-        hs_dstate_probs(g->st, s->sites[t], &g->ub[s->basis[t]], p);
+        if (t > 0)
+            hs_dstate_probs(g->st, s->sites[t], &g->ub[s->basis[t]], p);
         int o = hs_rng_pick(p, 2, hs_rng_uniform(&ro));
         s->outcomes[t] = o;
         int rc = hs_dstate_collapse(g->st, o);

@@ -150,13 +150,15 @@ int hs_dkhrnn_predict(hs_dkhrnn *d, const hs_seq *s, double *r)
                 d->edges[ne++] = (hs_edge){mask, 1};
             }
         hs_dstate_reset(d->st, NULL);
-        hs_dstate_write_deferred(d->st, d->edges, ne, 1);
+        hs_dstate_write_deferred_first(d->st, d->edges, ne, s->sites[0], &d->u[s->basis[0]], r);
     } else {
         hs_dstate_init_plus(d->st);
         write_trained(d, hs_hsmt_multiplicities(s->writes, s->ell, d->rank, d->count));
+        hs_dstate_probs(d->st, s->sites[0], &d->u[s->basis[0]], r);
     }
     for (int t = 0; t < s->q; t++) {
-        hs_dstate_probs(d->st, s->sites[t], &d->u[s->basis[t]], r + (size_t)t * 2);
+        if (t > 0)
+            hs_dstate_probs(d->st, s->sites[t], &d->u[s->basis[t]], r + (size_t)t * 2);
         if (hs_dstate_collapse(d->st, s->outcomes[t]) != 0)
             return -1;
     }

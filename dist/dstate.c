@@ -107,15 +107,14 @@ void hs_dstate_write_exact(hs_dstate *s, const int *sites, int k, long power)
     });
 }
 
-void hs_dstate_write_deferred(hs_dstate *s, const hs_edge *e, size_t ne, int from_plus)
+static void combine_roots(const hs_dstate *s, const double *root, int w, int j, double *out);
+
+/* The ANF phase bits of this active rank's slice, 2^n_loc bits: f(hi, lo) =
+ * XOR of the odd edges S with S_hi within hi and S_lo within lo, i.e. the
+ * transform over the local bits of the coefficients whose rank part lies
+ * inside this rank's bits. */
+static uint64_t *local_bits(const hs_dstate *s, const hs_edge *e, size_t ne)
 {
-    assert(s->n_act == s->n && s->q_pos < 0 && (from_plus || !s->broken));
-    s->broken = 0;
-    if (!active(s))
-        return;
-    /* f(hi, lo) = XOR of the odd edges S with S_hi within hi and S_lo within
-     * lo: the ANF transform over the local bits of the coefficients whose
-     * rank part lies inside this rank's bits. */
     const uint64_t lowm = ((uint64_t)1 << s->n_loc) - 1, hi = (uint64_t)s->lrank;
     hs_edge *le = hs_alloc((ne ? ne : 1) * sizeof *le);
     size_t m = 0;
@@ -132,9 +131,55 @@ void hs_dstate_write_deferred(hs_dstate *s, const hs_edge *e, size_t ne, int fro
     uint64_t *bits = hs_alloc(words * sizeof *bits);
     hs_write_anf_bits(s->n_loc, le, m, bits);
     hs_sys_free(le);
-    hs_write_sign_bits(s->amp, s->len, bits, from_plus,
-                       1.0 / sqrt((double)((uint64_t)1 << s->n)));
+    return bits;
+}
+
+static double plus_amp(const hs_dstate *s) { return 1.0 / sqrt((double)((uint64_t)1 << s->n)); }
+
+void hs_dstate_write_deferred(hs_dstate *s, const hs_edge *e, size_t ne, int from_plus)
+{
+    assert(s->n_act == s->n && s->q_pos < 0 && (from_plus || !s->broken));
+    s->broken = 0;
+    if (!active(s))
+        return;
+    uint64_t *bits = local_bits(s, e, ne);
+    hs_write_sign_bits(s->amp, s->len, bits, from_plus, plus_amp(s));
     hs_sys_free(bits);
+}
+
+void hs_dstate_write_deferred_first(hs_dstate *s, const hs_edge *e, size_t ne, int site, const hs_unitary *u,
+                                    double *p)
+{
+    assert(s->n_act == s->n && s->q_pos < 0 && u->kind == HS_U_MATRIX);
+    assert(site >= 0 && site < s->n);
+    const int pos = s->pos_of_site[site];
+    if (pos >= s->n_loc) {
+        hs_dstate_write_deferred(s, e, ne, 1);
+        hs_dstate_probs(s, site, u, p);
+        return;
+    }
+    s->broken = 0;
+    /* This rank's count of pairs whose phase bits differ: an integer, so
+     * the tree over ranks adds it exactly, for every rank count. */
+    double flips = 0, total;
+    if (active(s)) {
+        uint64_t *bits = local_bits(s, e, ne);
+        hs_write_sign_bits(s->amp, s->len, bits, 1, plus_amp(s));
+        flips = (double)hs_write_sign_flips(bits, s->n_loc, pos);
+        hs_sys_free(bits);
+    }
+    combine_roots(s, &flips, 1, -1, &total);
+    double rho[4];
+    hs_write_plus_rho((double)((uint64_t)1 << (s->n - 1)), total, plus_amp(s), rho);
+    s->q_u = *u;
+    s->last_bytes = s->last_seconds = 0;
+    s->q_pos = pos;
+    s->q_bit = -1;
+    hs_state_rho_weights(rho, u, s->q_raw);
+    const double sum = s->q_raw[0] + s->q_raw[1];
+    assert(sum > 0);
+    for (int o = 0; o < 2; o++)
+        p[o] = s->q_raw[o] / sum;
 }
 
 static unsigned relabel_one(unsigned l, int j);

@@ -93,6 +93,13 @@ void hs_dstate_write_exact(hs_dstate *s, const int *sites, int k, long power);
  * from_plus the amplitudes become D_w |+>^n. No communication. */
 void hs_dstate_write_deferred(hs_dstate *s, const hs_edge *e, size_t ne, int from_plus);
 
+/* Collective: hs_dstate_write_deferred from |+>, then hs_dstate_probs of the
+ * first query: for a local site from the phase bits (hs_write_deferred_first:
+ * the ranks add their integer counts, so p is the same for every rank count
+ * and the serial generator's), for a global one by the exchange. */
+void hs_dstate_write_deferred_first(hs_dstate *s, const hs_edge *e, size_t ne, int site, const hs_unitary *u,
+                                    double *p);
+
 /* Collective: sum of |amp|^2 (blocks of `block` amplitudes, fixed tree). */
 double hs_dstate_norm2(const hs_dstate *s);
 /* 1 when `site` is held on a rank bit (its query needs an exchange). */

@@ -17,6 +17,7 @@
 #include "rng.h"
 #include "state.h"
 #include "stream.h"
+#include "sum.h"
 #include "write.h"
 
 /* Each amplitude is a product of at most a few dozen unit phases times
@@ -216,6 +217,63 @@ static void test_anf_bits(void **state)
     }
 }
 
+/* F for bit p (pairs (z, z | 2^p) whose phase bits differ) equals a count
+ * over the bits one by one, for sizes below, at and above a word and every
+ * p. */
+static void test_sign_flips(void **state)
+{
+    (void)state;
+    const int sizes[6] = {1, 3, 5, 6, 7, 12};
+    for (int c = 0; c < 6; c++) {
+        const int n = sizes[c], k = n < 3 ? n : 3;
+        hs_edge e[20];
+        int sites[20][8];
+        random_edges(n, k, 2, 7 + (uint64_t)n, e, sites, 20);
+        const size_t words = n >= 6 ? (size_t)1 << (n - 6) : 1;
+        uint64_t *bits = calloc(words, sizeof *bits);
+        hs_write_anf_bits(n, e, 20, bits);
+        for (int p = 0; p < n; p++) {
+            uint64_t want = 0;
+            for (uint64_t z = 0; z < (1ull << n); z++)
+                if (!(z >> p & 1))
+                    want += (bits[z >> 6] >> (z & 63) & 1) != (bits[(z | 1ull << p) >> 6] >> ((z | 1ull << p) & 63) & 1);
+            assert_true(hs_write_sign_flips(bits, n, p) == want);
+        }
+        free(bits);
+    }
+}
+
+/* The layer with the first query's sums leaves the state bitwise as
+ * hs_write_deferred from |+> does, and its sums agree with the pass over the
+ * state (hs_state_rho_root) within that sum's error bound: terms of size a^2
+ * = 1/N, N/2 per sum (total 1/2 in absolute value), relative error at most
+ * (HS_SUM_BLOCK/4 + log2 blocks + 2) eps with at most 8 blocks at n = 14;
+ * the products here add one rounding each. */
+static void test_deferred_first(void **state)
+{
+    (void)state;
+    const int sizes[4] = {2, 6, 11, 14};
+    for (int c = 0; c < 4; c++) {
+        const int n = sizes[c], k = n < 3 ? n : 3;
+        hs_edge e[40];
+        int sites[40][8];
+        random_edges(n, k, 2, 31 + (uint64_t)n, e, sites, 40);
+        hs_state *a = hs_state_new(n, 2), *b = hs_state_new(n, 2);
+        hs_write_deferred(a, e, 40, 1);
+        const double tol = (HS_SUM_BLOCK / 4.0 + 3 + 2 + 2) * 2.3e-16 * 0.5;
+        for (int site = 0; site < n; site++) {
+            double rho[4], want[4];
+            hs_write_deferred_first(b, e, 40, site, rho);
+            assert_memory_equal(a->amp, b->amp, a->len * sizeof *a->amp);
+            hs_state_rho_root(a->amp, a->len, site, HS_SUM_BLOCK, want);
+            for (int j = 0; j < 4; j++)
+                assert_true(fabs(rho[j] - want[j]) <= tol);
+        }
+        hs_state_free(a);
+        hs_state_free(b);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -225,6 +283,8 @@ int main(void)
         cmocka_unit_test(test_exact_angles),
         cmocka_unit_test(test_deferred_vs_dense),
         cmocka_unit_test(test_anf_bits),
+        cmocka_unit_test(test_sign_flips),
+        cmocka_unit_test(test_deferred_first),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
