@@ -94,8 +94,10 @@ int hs_cmd_sample(int argc, char **argv, hs_err *e)
         hs_comm_max(&failed, 1);
     if (failed)
         return HS_EXIT_USAGE;
-    hs_gen *g = sharded ? NULL : hs_gen_new(&cfg);
-    hs_dgen *dg = sharded ? hs_dgen_new(&cfg, NULL) : NULL;
+    /* The engine's state only when there is a sequence to draw (--count 0
+     * writes the header alone, without allocating it). */
+    hs_gen *g = !sharded && count > 0 ? hs_gen_new(&cfg) : NULL;
+    hs_dgen *dg = sharded && count > 0 ? hs_dgen_new(&cfg, NULL) : NULL;
     hs_seq s = {0};
     int bad = f && hs_dataset_write_header(f, &cfg) != 0;
     double t0 = hs_sys_now(), last = t0;

@@ -63,6 +63,16 @@ st=$?
     grep -qx 'state_bytes=16384' "$tmp/info.txt" && grep -qx 'quantum_memory_bits=10' "$tmp/info.txt"
 check "info arithmetic (status $st)" $?
 
+# sample --count 0: the header alone (two lines, the task line naming n =
+# 22), status 0, the same for the serial (d = 3) engine.
+"$hs" sample --n 22 --k 3 --ell 1540 --count 0 >"$tmp/c0.tsv"
+st=$?
+"$hs" sample --n 8 --k 2 --ell 5 --d 3 --count 0 >"$tmp/c0q.tsv"
+st2=$?
+[ "$st" -eq 0 ] && [ "$st2" -eq 0 ] && [ "$(wc -l <"$tmp/c0.tsv")" -eq 2 ] && [ "$(wc -l <"$tmp/c0q.tsv")" -eq 2 ] &&
+    head -n 1 "$tmp/c0.tsv" | grep -q ' n=22 k=3 d=2 ell=1540 '
+check "sample --count 0 writes the header alone (status $st, $st2)" $?
+
 # bench engine: every operation once, in order, with a positive median and
 # passes = median / stream median (to the 3 printed decimals), ell =
 # binom(12,3) = 220, the kernel variant forced by HYPERSEP_SIMD in its
