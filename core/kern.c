@@ -293,6 +293,63 @@ KI void collapse_rho_body(hs_amp *amp, size_t len, int p, int top, int np, hs_am
     finish(a, out);
 }
 
+/* The sharded engine's compaction (dist/dstate.c): outputs t in [t0, t1)
+ * get v0 a[i] + v1 a[i + S], i = t with a 0 inserted at bit S = 2^q; rows of
+ * S consecutive outputs come from consecutive inputs. */
+KI void compact_body(hs_amp *amp, int q, size_t t0, size_t t1, hs_amp v0, hs_amp v1)
+{
+    double *z = (double *)amp;
+    const size_t S = (size_t)1 << q;
+    const coef v = {creal(v0), cimag(v0), creal(v1), cimag(v1)};
+    if (S < 4) {
+        for (size_t t = t0; t < t1; t++) {
+            const size_t i = insert0(t, S);
+            lin(&v, z + 2 * i, z + 2 * (i + S), z + 2 * t, z + 2 * t + 1);
+        }
+        return;
+    }
+    for (size_t t = t0; t < t1;) {
+        const size_t left = S - (t & (S - 1)), m = left < t1 - t ? left : t1 - t, i = insert0(t, S);
+        combine_body(amp + t, amp + i, amp + i + S, m, v0, v1);
+        t += m;
+    }
+}
+
+/* The compaction of the outputs of pairs [r0, r1) along bit np < q of the
+ * result (pair r: outputs t = r with a 0 inserted at 2^np, and t | 2^np),
+ * with their sums into out[4] (lane r mod 4, r0 % 4 == 0): the numbers of
+ * compact_body then rho_body, in one pass. */
+KI void compact_rho_body(hs_amp *amp, int q, int np, size_t r0, size_t r1, hs_amp v0, hs_amp v1, double out[4])
+{
+    double *z = (double *)amp;
+    const size_t S = (size_t)1 << q, bn = (size_t)1 << np;
+    const coef v = {creal(v0), cimag(v0), creal(v1), cimag(v1)};
+    double a[4][4] = {{0}};
+    assert(r0 % 4 == 0 && np < q);
+    if (bn < 4 || r1 % 4) {
+        size_t r = r0;
+        for (; r + 4 <= r1; r += 4)
+            for (int l = 0; l < 4; l++) {
+                const size_t t = insert0(r + (size_t)l, bn), i = insert0(t, S);
+                pair_step(a, l, &v, z, t, t | bn, i, i + S, i | bn, (i | bn) + S);
+            }
+        for (; r < r1; r++) {
+            const size_t t = insert0(r, bn), i = insert0(t, S);
+            pair_step(a, (int)(r & 3), &v, z, t, t | bn, i, i + S, i | bn, (i | bn) + S);
+        }
+        finish(a, out);
+        return;
+    }
+    for (size_t r = r0; r < r1;) {
+        const size_t left = bn - (r & (bn - 1)), m = left < r1 - r ? left : r1 - r;
+        const size_t t = insert0(r, bn), i = insert0(t, S);
+        two_run(a, 1, bn <= PF_RUN, &v, z + 2 * t, z + 2 * (t | bn), z + 2 * i, z + 2 * (i + S), z + 2 * (i | bn),
+                z + 2 * ((i | bn) + S), m);
+        r += m;
+    }
+    finish(a, out);
+}
+
 /* The variants: the same bodies, compiled for each target. */
 #define VARIANT(suffix, attr)                                                                              \
     attr static void rho_##suffix(const hs_amp *amp, int p, size_t r0, size_t r1, double out[4])         \
@@ -317,6 +374,15 @@ KI void collapse_rho_body(hs_amp *amp, size_t len, int p, int top, int np, hs_am
                                            hs_amp v1, size_t u0, size_t u1, double out[4])                 \
     {                                                                                                      \
         collapse_rho_body(amp, len, p, top, np, v0, v1, u0, u1, out);                                      \
+    }                                                                                                      \
+    attr static void compact_##suffix(hs_amp *amp, int q, size_t t0, size_t t1, hs_amp v0, hs_amp v1)      \
+    {                                                                                                      \
+        compact_body(amp, q, t0, t1, v0, v1);                                                              \
+    }                                                                                                      \
+    attr static void compact_rho_##suffix(hs_amp *amp, int q, int np, size_t r0, size_t r1, hs_amp v0,     \
+                                          hs_amp v1, double out[4])                                        \
+    {                                                                                                      \
+        compact_rho_body(amp, q, np, r0, r1, v0, v1, out);                                                 \
     }
 
 #if defined(__x86_64__) && defined(__GNUC__)
@@ -329,11 +395,13 @@ VARIANT(generic, )
 #endif
 
 static const hs_kern tables[HS_KERN_LEVELS] = {
-    {HS_KERN_GENERIC, rho_generic, rho_pairs_generic, combine_generic, collapse_generic, collapse_rho_generic},
+    {HS_KERN_GENERIC, rho_generic, rho_pairs_generic, combine_generic, collapse_generic, collapse_rho_generic,
+     compact_generic, compact_rho_generic},
 #if HS_KERN_X86
-    {HS_KERN_AVX2, rho_avx2, rho_pairs_avx2, combine_avx2, collapse_avx2, collapse_rho_avx2},
+    {HS_KERN_AVX2, rho_avx2, rho_pairs_avx2, combine_avx2, collapse_avx2, collapse_rho_avx2, compact_avx2,
+     compact_rho_avx2},
 #else
-    {HS_KERN_AVX2, NULL, NULL, NULL, NULL, NULL},
+    {HS_KERN_AVX2, NULL, NULL, NULL, NULL, NULL, NULL, NULL},
 #endif
 };
 

@@ -46,6 +46,15 @@ typedef struct {
      * amplitudes whose top bit is `top`, sums for bit np of the result. */
     void (*collapse_rho)(hs_amp *amp, size_t len, int p, int top, int np, hs_amp v0, hs_amp v1,
                          size_t u0, size_t u1, double out[4]);
+    /* The compaction of the sharded engine (dist/dstate.c): outputs t in
+     * [t0, t1) get v0 a[i] + v1 a[i + 2^q], i = t with a 0 inserted at bit
+     * q, written over a[t]; the caller orders the outputs so that none
+     * overwrites an input still to be read. */
+    void (*compact)(hs_amp *amp, int q, size_t t0, size_t t1, hs_amp v0, hs_amp v1);
+    /* The same for the outputs of pairs [r0, r1) along bit np < q of the
+     * result, r0 % 4 == 0, with their sums into out[4]: the numbers of
+     * compact then rho, in one pass. */
+    void (*compact_rho)(hs_amp *amp, int q, int np, size_t r0, size_t r1, hs_amp v0, hs_amp v1, double out[4]);
 } hs_kern;
 
 /* The selected variant. At first use: HYPERSEP_SIMD (generic, avx2 or auto;

@@ -63,11 +63,12 @@ void hs_dgen_sequence(hs_dgen *g, uint64_t index, hs_seq *s)
     hs_rng_init(&ro, c->seed, index, HS_RNG_OUTCOMES);
     for (int t = 0; t < c->q; t++) {
         double *p = s->probs + (size_t)t * 2;
-        if (t > 0)
-            hs_dstate_probs(g->st, s->sites[t], &g->ub[s->basis[t]], p);
         int o = hs_rng_pick(p, 2, hs_rng_uniform(&ro));
         s->outcomes[t] = o;
-        int rc = hs_dstate_collapse(g->st, o);
+        /* The collapse yields the next query's distribution (in the same
+         * pass where it can: hs_dstate_collapse_probs). */
+        int rc = t + 1 < c->q ? hs_dstate_collapse_probs(g->st, o, s->sites[t + 1], &g->ub[s->basis[t + 1]], p + 2)
+                              : hs_dstate_collapse(g->st, o);
         assert(rc == 0);
         (void)rc;
     }

@@ -157,9 +157,10 @@ int hs_dkhrnn_predict(hs_dkhrnn *d, const hs_seq *s, double *r)
         hs_dstate_probs(d->st, s->sites[0], &d->u[s->basis[0]], r);
     }
     for (int t = 0; t < s->q; t++) {
-        if (t > 0)
-            hs_dstate_probs(d->st, s->sites[t], &d->u[s->basis[t]], r + (size_t)t * 2);
-        if (hs_dstate_collapse(d->st, s->outcomes[t]) != 0)
+        const int rc = t + 1 < s->q ? hs_dstate_collapse_probs(d->st, s->outcomes[t], s->sites[t + 1],
+                                                               &d->u[s->basis[t + 1]], r + (size_t)(t + 1) * 2)
+                                    : hs_dstate_collapse(d->st, s->outcomes[t]);
+        if (rc != 0)
             return -1;
     }
     return 0;

@@ -291,44 +291,47 @@ void hs_dstate_probs(hs_dstate *s, int site, const hs_unitary *u, double *p)
         p[o] = s->q_raw[o] / total;
 }
 
-/* Outputs [t0, t1) of the compaction below, all in one wave. Outputs come in
- * rows of S = 2^q contiguous amplitudes, row h made of input rows 2h and
- * 2h + 1; short rows go element by element. */
-static void compact_range(const hs_kern *k, hs_amp *a, size_t t0, size_t t1, size_t S, hs_amp v0, hs_amp v1)
-{
-    if (S < 64) {
-        const size_t low = S - 1;
-        for (size_t t = t0; t < t1; t++) {
-            size_t i0 = ((t & ~low) << 1) | (t & low);
-            a[t] = v0 * a[i0] + v1 * a[i0 + S];
-        }
-        return;
-    }
-    for (size_t t = t0; t < t1;) {
-        const size_t h = t / S, off = t % S, m = S - off < t1 - t ? S - off : t1 - t;
-        k->combine(a + t, a + 2 * h * S + off, a + 2 * h * S + S + off, m, v0, v1);
-        t += m;
-    }
-}
-
 /* out[t] = v0 a[i0(t)] + v1 a[i0(t) + S], i0(t) = t with a 0 bit inserted at
  * q, written over a[t] for t < len / 2 (compaction). Outputs t in
  * [2^(w-1) S, 2^w S) read [2^w S, 2^(w+1) S): each such wave reads only what
  * no earlier wave wrote and writes only what earlier waves read, so waves run
  * one after another, each split into chunks across threads. Wave 0 (t < S)
- * reads a[t] and a[t + S] and writes a[t]: element-wise in place. */
-static void collapse_local(hs_dstate *s, int q, hs_amp v0, hs_amp v1)
+ * reads a[t] and a[t + S] and writes a[t]: element-wise in place.
+ *
+ * With np >= 0 (a position below q) the pass also yields the sums of the
+ * next query on np in the state it leaves: the per-block sums part[nb][4] of
+ * hs_state_rho_root's blocks. A block of pairs has its outputs in one
+ * aligned range of W = 2 max(block, 2^np) outputs; waves from W on are
+ * aligned and at least W long, so each of their blocks is computed and
+ * summed in one go (kern compact_rho); the waves below W are compacted
+ * first and their blocks summed from the outputs. Either way a block's sum
+ * is the same as hs_state_rho_root's over the result, bitwise. */
+static void collapse_local(hs_dstate *s, int q, hs_amp v0, hs_amp v1, int np, double *part)
 {
     hs_amp *a = s->amp;
-    const size_t half = s->len / 2, S = (size_t)1 << q;
+    const size_t half = s->len / 2, S = (size_t)1 << q, B = s->block;
+    const size_t bn = np >= 0 ? (size_t)1 << np : 0, W = np >= 0 ? 2 * (B > bn ? B : bn) : SIZE_MAX;
     size_t lo = 0, hi = S < half ? S : half;
     const hs_kern *k = hs_kern_get();
     while (lo < hi) {
-        const size_t nch = (hi - lo + CHUNK_OUT - 1) / CHUNK_OUT;
-        HS_PAR_FOR(nch > 1, for (size_t c = 0; c < nch; c++) {
-            const size_t t0 = lo + c * CHUNK_OUT, t1 = t0 + CHUNK_OUT < hi ? t0 + CHUNK_OUT : hi;
-            compact_range(k, a, t0, t1, S, v0, v1);
-        });
+        if (hi - lo >= W) {
+            const size_t b0 = lo / (2 * B), b1 = hi / (2 * B);
+            HS_PAR_FOR(b1 - b0 > 1, for (size_t b = b0; b < b1; b++) {
+                k->compact_rho(a, q, np, b * B, (b + 1) * B, v0, v1, part + 4 * b);
+            });
+        } else {
+            const size_t nch = (hi - lo + CHUNK_OUT - 1) / CHUNK_OUT;
+            HS_PAR_FOR(nch > 1, for (size_t c = 0; c < nch; c++) {
+                const size_t t0 = lo + c * CHUNK_OUT, t1 = t0 + CHUNK_OUT < hi ? t0 + CHUNK_OUT : hi;
+                k->compact(a, q, t0, t1, v0, v1);
+            });
+            if (np >= 0 && (hi == W || hi == half)) {
+                const size_t b1 = hi / (2 * B);
+                HS_PAR_FOR(b1 > 1, for (size_t b = 0; b < b1; b++) {
+                    k->rho(a, np, b * B, (b + 1) * B, part + 4 * b);
+                });
+            }
+        }
         lo = hi;
         hi = 2 * hi < half ? 2 * hi : half;
     }
@@ -429,7 +432,7 @@ int hs_dstate_collapse(hs_dstate *s, int outcome)
         if (global)
             collapse_views(s, v0, v1, (s->lrank >> s->q_bit) & 1);
         else
-            collapse_local(s, s->q_pos, v0, v1);
+            collapse_local(s, s->q_pos, v0, v1, -1, NULL);
         s->len /= 2;
     }
     remove_position(s, global ? s->n_loc + s->q_bit : s->q_pos);
@@ -439,6 +442,50 @@ int hs_dstate_collapse(hs_dstate *s, int outcome)
     s->n_act--;
     s->q_pos = -1;
     merge_small(s);
+    return 0;
+}
+
+int hs_dstate_collapse_probs(hs_dstate *s, int outcome, int next_site, const hs_unitary *u, double *p)
+{
+    assert(s->q_pos >= 0 && (outcome == 0 || outcome == 1) && u->kind == HS_U_MATRIX);
+    assert(next_site >= 0 && next_site < s->n && s->pos_of_site[next_site] >= 0);
+    const int q = s->q_pos, np = s->pos_of_site[next_site];
+    /* Fused when the query and the next one are local with np below q (np
+     * keeps its position), and the slice after the collapse still holds two
+     * blocks of amplitudes (no merge of slices): the same on every rank. */
+    const int fuse = s->q_bit < 0 && np < q && ((size_t)1 << (s->n_loc - 1)) >= 2 * s->block;
+    if (!fuse || !(s->q_raw[outcome] > 0)) {
+        if (hs_dstate_collapse(s, outcome) != 0)
+            return -1;
+        hs_dstate_probs(s, next_site, u, p);
+        return 0;
+    }
+    const double scale = 1.0 / sqrt(s->q_raw[outcome]);
+    const hs_amp v0 = s->q_u.m[2 * outcome] * scale, v1 = s->q_u.m[2 * outcome + 1] * scale;
+    double root[4] = {0, 0, 0, 0}, rho[4];
+    if (active(s)) {
+        const size_t nb = s->len / 4 / s->block;
+        double *part = hs_alloc(nb * 4 * sizeof *part);
+        collapse_local(s, q, v0, v1, np, part);
+        hs_sum_tree(part, nb, 4, root);
+        hs_sys_free(part);
+        s->len /= 2;
+    }
+    remove_position(s, q);
+    s->n_loc--;
+    s->n_act--;
+    merge_small(s);
+    assert(s->pos_of_site[next_site] == np && s->n_loc >= 1);
+    s->q_pos = np;
+    s->q_bit = -1;
+    s->q_u = *u;
+    s->last_bytes = s->last_seconds = 0;
+    combine_roots(s, root, 4, -1, rho);
+    hs_state_rho_weights(rho, u, s->q_raw);
+    const double total = s->q_raw[0] + s->q_raw[1];
+    assert(total > 0);
+    for (int o = 0; o < 2; o++)
+        p[o] = s->q_raw[o] / total;
     return 0;
 }
 

@@ -208,6 +208,94 @@ static void test_first_query_bitwise(void **state)
     hs_gen_free(g);
 }
 
+/* The first query from the phase bits (hs_dstate_write_deferred_first) is
+ * bitwise the serial engine's (hs_write_deferred_first): both add integer
+ * counts. A global first site goes through the exchange instead, and agrees
+ * within TOL. */
+static void test_first_query_from_bits(void **state)
+{
+    (void)state;
+    hs_hsmt cfg = config(13, 3, 100, 9);
+    hs_gen *g = hs_gen_new(&cfg);
+    hs_seq s = {0};
+    hs_gen_sequence(g, 0, &s);
+    hs_edge *e = calloc((size_t)cfg.ell + 1, sizeof *e);
+    size_t ne = seq_edges(&cfg, &s, e);
+    hs_dstate *ds = hs_dstate_new(cfg.n, NULL);
+    hs_state *st = hs_state_new(cfg.n, 2);
+    for (int site = 0; site < cfg.n; site++) {
+        const hs_unitary u = hs_unitary_basis(1, 2);
+        double p[2], ps[2], rho[4];
+        hs_dstate_reset(ds, NULL);
+        hs_dstate_write_deferred_first(ds, e, ne, site, &u, p);
+        hs_write_deferred_first(st, e, ne, site, rho);
+        hs_state_probs_rho(st, site, &u, rho, ps);
+        dump_probs(p);
+        if (hs_dstate_is_global(ds, site))
+            assert_true(fabs(p[0] - ps[0]) < TOL && fabs(p[1] - ps[1]) < TOL);
+        else
+            assert_true(p[0] == ps[0] && p[1] == ps[1]);
+        assert_same_state(ds, st);
+        assert_int_equal(hs_dstate_collapse(ds, p[1] > p[0]), 0);
+        assert_int_equal(hs_state_collapse(st, p[1] > p[0]), 0);
+    }
+    hs_state_free(st);
+    hs_dstate_free(ds);
+    free(e);
+    hs_seq_free(&s);
+    hs_gen_free(g);
+}
+
+/* The fused collapse (hs_dstate_collapse_probs) gives bitwise the
+ * distribution and the state of hs_dstate_collapse then hs_dstate_probs, at
+ * every query of sequences in random site orders (every pair of measured and
+ * next position comes up, fused or not), with block 4 (waves from the first
+ * fused, and the early-wave path) and the default block at n = 14 (fused
+ * while a slice holds 2^12 amplitudes). */
+static void test_collapse_probs_bitwise(void **state)
+{
+    (void)state;
+    const hs_dstate_opts small = {.block = 4, .chunk = 8};
+    for (int c = 0; c < 2; c++) {
+        hs_hsmt cfg = config(c ? 14 : 10, 3, 80, 21 + (uint64_t)c);
+        hs_gen *g = hs_gen_new(&cfg);
+        hs_seq s = {0};
+        hs_edge *e = calloc((size_t)cfg.ell + 1, sizeof *e);
+        const size_t amps = (size_t)1 << cfg.n;
+        hs_amp *fa = malloc(amps * sizeof *fa), *fb = malloc(amps * sizeof *fb);
+        for (uint64_t i = 0; i < 6; i++) {
+            hs_gen_sequence(g, i, &s);
+            size_t ne = seq_edges(&cfg, &s, e);
+            hs_dstate *a = hs_dstate_new(cfg.n, c ? NULL : &small), *b = hs_dstate_new(cfg.n, c ? NULL : &small);
+            hs_dstate_write_deferred(a, e, ne, 1);
+            hs_dstate_write_deferred(b, e, ne, 1);
+            hs_unitary u = hs_unitary_basis(cfg.bases[s.basis[0]], 2);
+            double pa[2], pb[2];
+            hs_dstate_probs(a, s.sites[0], &u, pa);
+            hs_dstate_probs(b, s.sites[0], &u, pb);
+            for (int t = 0; t + 1 < s.q; t++) {
+                const int o = pa[1] > pa[0];
+                u = hs_unitary_basis(cfg.bases[s.basis[t + 1]], 2);
+                assert_int_equal(hs_dstate_collapse_probs(a, o, s.sites[t + 1], &u, pa), 0);
+                assert_int_equal(hs_dstate_collapse(b, o), 0);
+                hs_dstate_probs(b, s.sites[t + 1], &u, pb);
+                dump_probs(pa);
+                assert_memory_equal(pa, pb, sizeof pa);
+                hs_dstate_gather(a, fa);
+                hs_dstate_gather(b, fb);
+                assert_memory_equal(fa, fb, ((size_t)1 << a->n_act) * sizeof *fa);
+            }
+            hs_dstate_free(a);
+            hs_dstate_free(b);
+        }
+        free(fa);
+        free(fb);
+        free(e);
+        hs_seq_free(&s);
+        hs_gen_free(g);
+    }
+}
+
 /* Writes one cell at a time (hs_dstate_write_exact) give exactly the state of
  * the deferred pass: both are sign flips of the same |+> amplitude. */
 static void test_exact_equals_deferred(void **state)
@@ -311,6 +399,8 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_every_site_global),
         cmocka_unit_test(test_default_block),
         cmocka_unit_test(test_first_query_bitwise),
+        cmocka_unit_test(test_first_query_from_bits),
+        cmocka_unit_test(test_collapse_probs_bitwise),
         cmocka_unit_test(test_exact_equals_deferred),
         cmocka_unit_test(test_dgen_matches_serial),
         cmocka_unit_test(test_check_fit),
