@@ -15,7 +15,7 @@
 
 int hs_stream_enabled(size_t len)
 {
-    static int env = -1; /* read once: 1 unless HYPERSEP_STREAM=0 */
+    static _Atomic int env = -1; /* read once (by any thread: atomic): 1 unless HYPERSEP_STREAM=0 */
     if (env < 0) {
         const char *v = getenv("HYPERSEP_STREAM");
         env = !(v && strcmp(v, "0") == 0);

@@ -73,6 +73,18 @@ st2=$?
     head -n 1 "$tmp/c0.tsv" | grep -q ' n=22 k=3 d=2 ell=1540 '
 check "sample --count 0 writes the header alone (status $st, $st2)" $?
 
+# HYPERSEP_HUGEPAGES=1 (2 MiB-aligned states with huge-page advice, n = 22:
+# 64 MiB) and HYPERSEP_SIMD=generic draw the same bytes as the defaults.
+"$hs" sample --n 22 --k 2 --ell 30 --count 2 >"$tmp/hp0.tsv"
+st=$?
+HYPERSEP_HUGEPAGES=1 "$hs" sample --n 22 --k 2 --ell 30 --count 2 >"$tmp/hp1.tsv"
+st1=$?
+HYPERSEP_SIMD=generic "$hs" sample --n 22 --k 2 --ell 30 --count 2 >"$tmp/hp2.tsv"
+st2=$?
+[ "$st" -eq 0 ] && [ "$st1" -eq 0 ] && [ "$st2" -eq 0 ] && [ "$(wc -l <"$tmp/hp0.tsv")" -eq 4 ] &&
+    cmp -s "$tmp/hp0.tsv" "$tmp/hp1.tsv" && cmp -s "$tmp/hp0.tsv" "$tmp/hp2.tsv"
+check "sample with huge pages and generic kernels: the same bytes (status $st, $st1, $st2)" $?
+
 # bench engine: every operation once, in order, with a positive median and
 # passes = median / stream median (to the 3 printed decimals), ell =
 # binom(12,3) = 220, the kernel variant forced by HYPERSEP_SIMD in its
