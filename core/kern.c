@@ -126,31 +126,74 @@ KI void combine_body(hs_amp *o, const hs_amp *x0, const hs_amp *x1, size_t m, hs
     }
 }
 
+/* Offset of step i of a run: i for w = 0 (consecutive amplitudes); for
+ * w = 1 or 2 (units along bit 0 or 1, whose partner at +w sits between
+ * them) i with a 0 inserted at bit w: 0, 2, 4, ... or 0, 1, 4, 5, ... The
+ * callers pass w as a constant (RUN_W), so the offset folds. */
+KI size_t step(size_t i, size_t w) { return w ? insert0(i, w) : i; }
+
+/* Runs `call` with W_ the constant 0, 1 or 2 equal to w. */
+#define RUN_W(w, call)                                                                                     \
+    do {                                                                                                   \
+        if ((w) == 1) {                                                                                    \
+            enum { W_ = 1 };                                                                               \
+            call;                                                                                          \
+        } else if ((w) == 2) {                                                                             \
+            enum { W_ = 2 };                                                                               \
+            call;                                                                                          \
+        } else {                                                                                           \
+            enum { W_ = 0 };                                                                               \
+            call;                                                                                          \
+        }                                                                                                  \
+    } while (0)
+
+/* One step of two_run at double offset e; with sums its pair into lane l. */
+KI void two_step(double a[4][4], int sums, int l, const coef *v, double *o0, double *o1, const double *x0,
+                 const double *y0, const double *x1, const double *y1, size_t e)
+{
+    double r0, i0, r1, i1;
+    lin(v, x0 + e, y0 + e, &r0, &i0);
+    lin(v, x1 + e, y1 + e, &r1, &i1);
+    o0[e] = r0;
+    o0[e + 1] = i0;
+    o1[e] = r1;
+    o1[e + 1] = i1;
+    if (sums)
+        acc(a, l, r0, i0, r1, i1);
+}
+
 /* Two outputs per step from four inputs: o0 = v0 x0 + v1 y0 and
  * o1 = v0 x1 + v1 y1 at offset i of each run pointer, all inputs read before
  * either output is written (o0 may be x0, o1 may be y0), for i < m; with
- * `sums` the pair (o0, o1) also goes to lane i mod 4 (m % 4 == 0 then);
- * with pf, prefetching. */
+ * `sums` the pair (o0, o1) also goes to lane i mod 4 (m % 4 == 0 then,
+ * four steps at a time so that each lane is a constant);
+ * with pf, prefetching. Step i is at offset step(i, w) of each pointer. */
 KI void two_run(double a[4][4], int sums, int pf, const coef *v, double *o0, double *o1, const double *x0,
-                const double *y0, const double *x1, const double *y1, size_t m)
+                const double *y0, const double *x1, const double *y1, size_t w, size_t m)
 {
-    for (size_t i = 0; i < m; i++) {
-        const size_t e = 2 * i;
-        if (pf && i % 4 == 0) {
+    if (!sums) {
+        for (size_t i = 0; i < m; i++) {
+            const size_t e = 2 * step(i, w);
+            if (pf && i % 4 == 0) {
+                prefetch(x0 + e);
+                prefetch(y0 + e);
+                prefetch(x1 + e);
+                prefetch(y1 + e);
+            }
+            two_step(a, 0, 0, v, o0, o1, x0, y0, x1, y1, e);
+        }
+        return;
+    }
+    for (size_t i = 0; i < m; i += 4) {
+        if (pf) {
+            const size_t e = 2 * step(i, w);
             prefetch(x0 + e);
             prefetch(y0 + e);
             prefetch(x1 + e);
             prefetch(y1 + e);
         }
-        double r0, i0, r1, i1;
-        lin(v, x0 + e, y0 + e, &r0, &i0);
-        lin(v, x1 + e, y1 + e, &r1, &i1);
-        o0[e] = r0;
-        o0[e + 1] = i0;
-        o1[e] = r1;
-        o1[e + 1] = i1;
-        if (sums)
-            acc(a, (int)(i & 3), r0, i0, r1, i1);
+        for (int l = 0; l < 4; l++)
+            two_step(a, 1, l, v, o0, o1, x0, y0, x1, y1, 2 * step(i + (size_t)l, w));
     }
 }
 
@@ -163,7 +206,7 @@ KI void collapse_body(hs_amp *amp, size_t len, int p, hs_amp v0, hs_amp v1, size
         for (size_t g = g0; g < g1; g++) {
             const size_t i = insert0(g, bit);
             two_run(NULL, 0, 0, &v, z + 2 * i, z + 2 * (i | bit), z + 2 * i, z + 2 * (i | bit), z + 2 * (i | half),
-                    z + 2 * (i | bit | half), 1);
+                    z + 2 * (i | bit | half), 0, 1);
         }
         return;
     }
@@ -171,7 +214,7 @@ KI void collapse_body(hs_amp *amp, size_t len, int p, hs_amp v0, hs_amp v1, size
         const size_t i = insert0(g, bit), left = bit - (g & (bit - 1));
         const size_t m = left < g1 - g ? left : g1 - g;
         two_run(NULL, 0, bit <= PF_RUN, &v, z + 2 * i, z + 2 * (i | bit), z + 2 * i, z + 2 * (i | bit), z + 2 * (i | half),
-                z + 2 * (i | bit | half), m);
+                z + 2 * (i | bit | half), 0, m);
         g += m;
     }
 }
@@ -216,16 +259,18 @@ KI void unit_one(double a[4][4], int l, const coef *v, double *z, size_t half, i
 }
 
 /* Quads in runs: eight inputs and four outputs per step; the two pairs of a
- * quad go to the same lane in turn; with pf, prefetching. */
+ * quad go to the same lane in turn; with pf, prefetching; steps as in
+ * two_run (m % 4 == 0). */
 KI void quad_run(double a[4][4], int pf, const coef *v, double *z, size_t half, size_t bp, size_t bn, size_t x,
-              size_t m)
+              size_t w, size_t m)
 {
     double *o00 = z + 2 * x, *o01 = z + 2 * (x | bn), *o10 = z + 2 * (x | bp), *o11 = z + 2 * (x | bp | bn);
     const double *u00 = z + 2 * (x | half), *u01 = z + 2 * (x | bn | half);
     const double *u10 = z + 2 * (x | bp | half), *u11 = z + 2 * (x | bp | bn | half);
-    for (size_t i = 0; i < m; i++) {
-        const size_t e = 2 * i;
-        if (pf && i % 4 == 0) {
+    /* Four steps at a time, so that each lane is a constant (registers). */
+    for (size_t i = 0; i < m; i += 4) {
+        if (pf) {
+            const size_t e = 2 * step(i, w);
             prefetch(o00 + e);
             prefetch(o01 + e);
             prefetch(o10 + e);
@@ -235,21 +280,24 @@ KI void quad_run(double a[4][4], int pf, const coef *v, double *z, size_t half, 
             prefetch(u10 + e);
             prefetch(u11 + e);
         }
-        double n00r, n00i, n01r, n01i, n10r, n10i, n11r, n11i;
-        lin(v, o00 + e, o10 + e, &n00r, &n00i);
-        lin(v, o01 + e, o11 + e, &n01r, &n01i);
-        lin(v, u00 + e, u10 + e, &n10r, &n10i);
-        lin(v, u01 + e, u11 + e, &n11r, &n11i);
-        o00[e] = n00r;
-        o00[e + 1] = n00i;
-        o01[e] = n01r;
-        o01[e + 1] = n01i;
-        o10[e] = n10r;
-        o10[e + 1] = n10i;
-        o11[e] = n11r;
-        o11[e + 1] = n11i;
-        acc(a, (int)(i & 3), n00r, n00i, n01r, n01i);
-        acc(a, (int)(i & 3), n10r, n10i, n11r, n11i);
+        for (int l = 0; l < 4; l++) {
+            const size_t e = 2 * step(i + (size_t)l, w);
+            double n00r, n00i, n01r, n01i, n10r, n10i, n11r, n11i;
+            lin(v, o00 + e, o10 + e, &n00r, &n00i);
+            lin(v, o01 + e, o11 + e, &n01r, &n01i);
+            lin(v, u00 + e, u10 + e, &n10r, &n10i);
+            lin(v, u01 + e, u11 + e, &n11r, &n11i);
+            o00[e] = n00r;
+            o00[e + 1] = n00i;
+            o01[e] = n01r;
+            o01[e + 1] = n01i;
+            o10[e] = n10r;
+            o10[e + 1] = n10i;
+            o11[e] = n11r;
+            o11[e + 1] = n11i;
+            acc(a, l, n00r, n00i, n01r, n01i);
+            acc(a, l, n10r, n10i, n11r, n11i);
+        }
     }
 }
 
@@ -262,9 +310,10 @@ KI void collapse_rho_body(hs_amp *amp, size_t len, int p, int top, int np, hs_am
     const coef v = {creal(v0), cimag(v0), creal(v1), cimag(v1)};
     /* The bit along which consecutive units are consecutive amplitudes. */
     const size_t run = at_top ? bn : !quads ? bp : (bp < bn ? bp : bn);
+    const size_t lo = bp < bn ? bp : bn, hi = bp < bn ? bn : bp;
     double a[4][4] = {{0}};
     assert(u0 % 4 == 0);
-    if (run < 4 || u1 % 4) {
+    if (u1 % 4 || (run < 4 && quads && hi < 8)) {
         size_t r = u0;
         for (; r + 4 <= u1; r += 4)
             for (int l = 0; l < 4; l++)
@@ -274,19 +323,25 @@ KI void collapse_rho_body(hs_amp *amp, size_t len, int p, int top, int np, hs_am
         finish(a, out);
         return;
     }
+    /* Runs of units: along `run` >= 4, consecutive units are consecutive
+     * amplitudes for up to run units; along bit 0 or 1 (run < 4) they step
+     * over their partners (step(i, run)), for up to hi/2 units of a quad
+     * (the second inserted bit) or the whole range otherwise. Runs start at
+     * a multiple of 4, so lane i mod 4 is r mod 4. */
+    const size_t w = run < 4 ? run : 0, span = run >= 4 ? run : quads ? hi / 2 : 0;
     for (size_t r = u0; r < u1;) {
-        const size_t left = run - (r & (run - 1)), m = left < u1 - r ? left : u1 - r;
+        const size_t m = span ? (span - (r & (span - 1)) < u1 - r ? span - (r & (span - 1)) : u1 - r) : u1 - r;
+        const int pf = run >= 4 && run <= PF_RUN;
         if (at_top) {
             const size_t i0 = insert0(r, bn), i1 = i0 | bn;
-            two_run(a, 1, run <= PF_RUN, &v, z + 2 * i0, z + 2 * i1, z + 2 * i0, z + 2 * (i0 + half), z + 2 * i1,
-                    z + 2 * (i1 + half), m);
+            RUN_W(w, two_run(a, 1, pf, &v, z + 2 * i0, z + 2 * i1, z + 2 * i0, z + 2 * (i0 + half), z + 2 * i1,
+                             z + 2 * (i1 + half), W_, m));
         } else if (!quads) {
             const size_t i = insert0(r, bp);
-            two_run(a, 1, run <= PF_RUN, &v, z + 2 * i, z + 2 * (i | bp), z + 2 * i, z + 2 * (i | bp), z + 2 * (i | half),
-                    z + 2 * (i | bp | half), m);
+            RUN_W(w, two_run(a, 1, pf, &v, z + 2 * i, z + 2 * (i | bp), z + 2 * i, z + 2 * (i | bp), z + 2 * (i | half),
+                             z + 2 * (i | bp | half), W_, m));
         } else {
-            const size_t lo = bp < bn ? bp : bn, hi = bp < bn ? bn : bp;
-            quad_run(a, run <= PF_RUN, &v, z, half, bp, bn, insert0(insert0(r, lo), hi), m);
+            RUN_W(w, quad_run(a, pf, &v, z, half, bp, bn, insert0(insert0(r, lo), hi), W_, m));
         }
         r += m;
     }
@@ -344,7 +399,7 @@ KI void compact_rho_body(hs_amp *amp, int q, int np, size_t r0, size_t r1, hs_am
         const size_t left = bn - (r & (bn - 1)), m = left < r1 - r ? left : r1 - r;
         const size_t t = insert0(r, bn), i = insert0(t, S);
         two_run(a, 1, bn <= PF_RUN, &v, z + 2 * t, z + 2 * (t | bn), z + 2 * i, z + 2 * (i + S), z + 2 * (i | bn),
-                z + 2 * ((i | bn) + S), m);
+                z + 2 * ((i | bn) + S), 0, m);
         r += m;
     }
     finish(a, out);
