@@ -405,6 +405,45 @@ KI void compact_rho_body(hs_amp *amp, int q, int np, size_t r0, size_t r1, hs_am
     finish(a, out);
 }
 
+/* The sign pass of the qubit deferred layer: bit z of bits flips the sign
+ * of amplitude z in [z0, z1) (both components), or with from_plus sets it
+ * to +-a (imaginary part 0). Word by word, 64 amplitudes per word of bits:
+ * a constant shift per amplitude, which vectorises (measured 1.8x faster
+ * than one amplitude at a time with its word and bit computed). */
+KI void signs_body(hs_amp *amp, const uint64_t *bits, size_t z0, size_t z1, int from_plus, double a)
+{
+    uint64_t abits;
+    memcpy(&abits, &a, sizeof abits);
+    uint64_t *o = (uint64_t *)amp;
+    size_t z = z0;
+    if (z % 64 == 0)
+        for (; z + 64 <= z1; z += 64) {
+            const uint64_t x = bits[z / 64];
+            uint64_t *w = o + 2 * z;
+            if (from_plus)
+                for (int j = 0; j < 64; j++) {
+                    w[2 * j] = abits ^ (((x >> j) & 1) << 63);
+                    w[2 * j + 1] = 0; /* the bits of +0.0 */
+                }
+            else
+                for (int j = 0; j < 64; j++) {
+                    const uint64_t flip = ((x >> j) & 1) << 63;
+                    w[2 * j] ^= flip;
+                    w[2 * j + 1] ^= flip;
+                }
+        }
+    for (; z < z1; z++) {
+        const uint64_t flip = ((bits[z / 64] >> (z % 64)) & 1) << 63;
+        if (from_plus) {
+            o[2 * z] = abits ^ flip;
+            o[2 * z + 1] = 0;
+        } else {
+            o[2 * z] ^= flip;
+            o[2 * z + 1] ^= flip;
+        }
+    }
+}
+
 /* The variants: the same bodies, compiled for each target. */
 #define VARIANT(suffix, attr)                                                                              \
     attr static void rho_##suffix(const hs_amp *amp, int p, size_t r0, size_t r1, double out[4])         \
@@ -434,6 +473,11 @@ KI void compact_rho_body(hs_amp *amp, int q, int np, size_t r0, size_t r1, hs_am
     {                                                                                                      \
         compact_body(amp, q, t0, t1, v0, v1);                                                              \
     }                                                                                                      \
+    attr static void signs_##suffix(hs_amp *amp, const uint64_t *bits, size_t z0, size_t z1, int from_plus, \
+                                    double a)                                                              \
+    {                                                                                                      \
+        signs_body(amp, bits, z0, z1, from_plus, a);                                                       \
+    }                                                                                                      \
     attr static void compact_rho_##suffix(hs_amp *amp, int q, int np, size_t r0, size_t r1, hs_amp v0,     \
                                           hs_amp v1, double out[4])                                        \
     {                                                                                                      \
@@ -451,12 +495,12 @@ VARIANT(generic, )
 
 static const hs_kern tables[HS_KERN_LEVELS] = {
     {HS_KERN_GENERIC, rho_generic, rho_pairs_generic, combine_generic, collapse_generic, collapse_rho_generic,
-     compact_generic, compact_rho_generic},
+     compact_generic, compact_rho_generic, signs_generic},
 #if HS_KERN_X86
     {HS_KERN_AVX2, rho_avx2, rho_pairs_avx2, combine_avx2, collapse_avx2, collapse_rho_avx2, compact_avx2,
-     compact_rho_avx2},
+     compact_rho_avx2, signs_avx2},
 #else
-    {HS_KERN_AVX2, NULL, NULL, NULL, NULL, NULL, NULL, NULL},
+    {HS_KERN_AVX2, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL},
 #endif
 };
 

@@ -3,6 +3,8 @@
  * (docs/spec.md#engine). No OpenMP inside: callers split a pass into blocks
  * and run the blocks in parallel, calling a kernel per block.
  *
+ * The qubit deferred layer's sign pass is here too.
+ *
  * Each kernel is one C body compiled twice, for the x86-64 baseline (SSE2) and
  * for AVX2, and the variant is chosen at run time (hs_kern_get): the default
  * build runs AVX2 where the CPU has it, and HYPERSEP_SIMD=generic forces the
@@ -22,6 +24,7 @@
 #define HS_KERN_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "state.h"
 
@@ -55,6 +58,9 @@ typedef struct {
      * result, r0 % 4 == 0, with their sums into out[4]: the numbers of
      * compact then rho, in one pass. */
     void (*compact_rho)(hs_amp *amp, int q, int np, size_t r0, size_t r1, hs_amp v0, hs_amp v1, double out[4]);
+    /* The sign pass of hs_write_sign_bits on amplitudes [z0, z1): bit z of
+     * bits flips amp[z], or with from_plus amp[z] = +-a. */
+    void (*signs)(hs_amp *amp, const uint64_t *bits, size_t z0, size_t z1, int from_plus, double a);
 } hs_kern;
 
 /* The selected variant. At first use: HYPERSEP_SIMD (generic, avx2 or auto;

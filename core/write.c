@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "combin.h"
+#include "kern.h"
 #include "sys.h"
 
 /* Position bitmask (d = 2) of the given site labels. */
@@ -133,26 +134,17 @@ void hs_write_anf_bits(int n, const hs_edge *e, size_t ne, uint64_t *bits)
 
 void hs_write_sign_bits(hs_amp *amp, size_t len, const uint64_t *bits, int from_plus, double a)
 {
-    if (from_plus) {
-        /* Write-only, but ordinary stores: streaming ones (core/stream.h)
-         * made this pass slower here (bench engine write_deferred_init at
-         * n = 24: 1.35-1.96 passes against 1.19-1.40). */
-        uint64_t abits;
-        memcpy(&abits, &a, sizeof abits);
-        double *re = (double *)amp;
-        HS_PAR_FOR(hs_sys_par(len), for (size_t z = 0; z < len; z++) {
-            uint64_t v = abits ^ (((bits[z >> 6] >> (z & 63)) & 1) << 63);
-            memcpy(&re[2 * z], &v, sizeof v);
-            re[2 * z + 1] = 0.0;
-        });
-    } else {
-        uint64_t *w = (uint64_t *)amp;
-        HS_PAR_FOR(hs_sys_par(len), for (size_t z = 0; z < len; z++) {
-            uint64_t flip = ((bits[z >> 6] >> (z & 63)) & 1) << 63;
-            w[2 * z] ^= flip;
-            w[2 * z + 1] ^= flip;
-        });
-    }
+    /* Ordinary stores from |+> too: streaming ones (core/stream.h) made
+     * this pass slower here (bench engine write_deferred_init at n = 24:
+     * 1.35-1.96 passes against 1.19-1.40). Chunks of SIGN_CHUNK amplitudes
+     * (a multiple of 64: whole words of bits). */
+    enum { SIGN_CHUNK = 1 << 14 };
+    const hs_kern *k = hs_kern_get();
+    const size_t nch = (len + SIGN_CHUNK - 1) / SIGN_CHUNK;
+    HS_PAR_FOR(hs_sys_par(len), for (size_t c = 0; c < nch; c++) {
+        const size_t z0 = c * SIGN_CHUNK, z1 = z0 + SIGN_CHUNK < len ? z0 + SIGN_CHUNK : len;
+        k->signs(amp, bits, z0, z1, from_plus, a);
+    });
 }
 
 /* d > 2: exponents f(z) = sum_T w_T prod_{i in T} z_i mod d for all z, in

@@ -262,6 +262,42 @@ static void test_collapse_rho(void **state)
     free(got);
 }
 
+/* The sign pass equals the plain loop (bit z of the words flips amplitude
+ * z, or sets it to +-a), bitwise, over whole words, a ragged tail and a
+ * range starting inside a word. */
+static void test_signs(void **state)
+{
+    (void)state;
+    const hs_kern *k[HS_KERN_LEVELS];
+    const int m = variants(k);
+    enum { L = 1000 };
+    uint64_t bits[(L + 63) / 64];
+    hs_rng r;
+    hs_rng_init(&r, 17, 0, 0);
+    for (size_t w = 0; w < sizeof bits / sizeof *bits; w++)
+        bits[w] = hs_rng_u64(&r);
+    hs_amp *in = malloc(L * sizeof *in), *want = malloc(L * sizeof *want), *got = malloc(L * sizeof *got);
+    fill(in, L, 18);
+    const double a = 0.03125;
+    static const size_t rg[3][2] = {{0, 640}, {0, L}, {37, 901}};
+    for (int plus = 0; plus < 2; plus++)
+        for (int j = 0; j < 3; j++) {
+            memcpy(want, in, L * sizeof *in);
+            for (size_t z = rg[j][0]; z < rg[j][1]; z++) {
+                const int b = (int)(bits[z / 64] >> (z % 64) & 1);
+                want[z] = plus ? (b ? -a : a) : (b ? -want[z] : want[z]);
+            }
+            for (int v = 0; v < m; v++) {
+                memcpy(got, in, L * sizeof *in);
+                k[v]->signs(got, bits, rg[j][0], rg[j][1], plus, a);
+                assert_memory_equal(got, want, L * sizeof *want);
+            }
+        }
+    free(in);
+    free(want);
+    free(got);
+}
+
 /* Selection: unknown names are refused with a message naming the value and
  * the allowed ones, and leave the selection as it was; NULL reads
  * HYPERSEP_SIMD; a variant the CPU lacks is refused by name. */
@@ -294,7 +330,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rho),          cmocka_unit_test(test_rho_pairs),    cmocka_unit_test(test_combine),
-        cmocka_unit_test(test_collapse),     cmocka_unit_test(test_collapse_rho), cmocka_unit_test(test_select),
+        cmocka_unit_test(test_collapse),     cmocka_unit_test(test_collapse_rho), cmocka_unit_test(test_signs),
+        cmocka_unit_test(test_select),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
