@@ -33,6 +33,37 @@ static size_t digit_product(const hs_state *s, size_t z, const int *sites, int k
     return prod;
 }
 
+/* j with a 1 inserted at each of the k bit positions pos[] (ascending). */
+static inline size_t insert_ones(size_t j, const int *pos, int k)
+{
+    for (int i = 0; i < k; i++) {
+        const size_t b = (size_t)1 << pos[i];
+        j = ((j & ~(b - 1)) << 1) | b | (j & (b - 1));
+    }
+    return j;
+}
+
+void hs_write_flip_mask(hs_amp *amp, size_t len, uint64_t m)
+{
+    int pos[64], k = 0;
+    for (uint64_t r = m; r; r &= r - 1)
+        pos[k++] = __builtin_ctzll(r);
+    assert(k == 0 || ((size_t)1 << pos[k - 1]) < len);
+    const size_t count = len >> k;
+    /* Consecutive j map to z in steps of S = 2^k0 (k0: the bits of m at the
+     * bottom) for runs of R, up to the next bit of m: chunks of at most
+     * CHUNK inside a run are one strided loop each. */
+    const int k0 = k && pos[0] == 0 ? __builtin_ctzll(~m) : 0;
+    const uint64_t rest = k0 < 64 ? m & ~(((uint64_t)1 << k0) - 1) : 0;
+    const size_t S = (size_t)1 << k0, R = rest ? (size_t)1 << (__builtin_ctzll(rest) - k0) : count;
+    const size_t CHUNK = 1 << 14, per = R < CHUNK ? R : CHUNK, nch = count / per;
+    HS_PAR_FOR(hs_sys_par(len), for (size_t c = 0; c < nch; c++) {
+        hs_amp *a = amp + insert_ones(c * per, pos, k);
+        for (size_t i = 0; i < per; i++)
+            a[i * S] = -a[i * S];
+    });
+}
+
 void hs_write_exact(hs_state *s, const int *sites, int k, long power)
 {
     const int d = s->d;
@@ -42,11 +73,7 @@ void hs_write_exact(hs_state *s, const int *sites, int k, long power)
     hs_amp *amp = s->amp;
     const size_t len = s->len;
     if (d == 2) {
-        const uint64_t m = pos_mask(s, sites, k);
-        HS_PAR_FOR(hs_sys_par(len), for (size_t z = 0; z < len; z++) {
-            if ((z & m) == m)
-                amp[z] = -amp[z];
-        });
+        hs_write_flip_mask(amp, len, pos_mask(s, sites, k));
         return;
     }
     hs_amp tab[64];

@@ -54,6 +54,12 @@ void hs_write_deferred_first(hs_state *s, const hs_edge *e, size_t ne, int site,
 uint64_t hs_write_sign_flips(const uint64_t *bits, int nbits, int p);
 void hs_write_plus_rho(double pairs, double flips, double a, double rho[4]);
 
+/* Negates amp[z] for every z < len with all bits of m set, visiting only
+ * those len / 2^popcount(m) amplitudes (a k = 3 cell on the top sites
+ * touches 1/8 of the state; on sites 0, 1, 2 every other cache line): the
+ * d = 2 exact cell, shared by the serial and the sharded engine. */
+void hs_write_flip_mask(hs_amp *amp, size_t len, uint64_t m);
+
 /* The sign pass of the d = 2 deferred layer over a plain buffer of len
  * amplitudes: bit z of bits flips the sign of amp[z]; with from_plus the
  * buffer is overwritten with +-a instead. Branch-free: the bit goes straight

@@ -99,12 +99,7 @@ void hs_dstate_write_exact(hs_dstate *s, const int *sites, int k, long power)
     }
     if (((uint64_t)s->lrank & gmask) != gmask)
         return;
-    hs_amp *amp = s->amp;
-    const size_t len = s->len;
-    HS_PAR_FOR(hs_sys_par(len), for (size_t z = 0; z < len; z++) {
-        if ((z & lmask) == lmask)
-            amp[z] = -amp[z];
-    });
+    hs_write_flip_mask(s->amp, s->len, lmask);
 }
 
 static void combine_roots(const hs_dstate *s, const double *root, int w, int j, double *out);

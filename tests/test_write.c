@@ -274,6 +274,34 @@ static void test_deferred_first(void **state)
     }
 }
 
+/* The flip visiting only the amplitudes with every bit of m set equals the
+ * plain loop over all amplitudes, bitwise, for every mask of n = 7 and a few
+ * of n = 16 (runs longer than its chunk). */
+static void test_flip_mask(void **state)
+{
+    (void)state;
+    const int ns[2] = {7, 16};
+    for (int c = 0; c < 2; c++) {
+        const size_t len = (size_t)1 << ns[c];
+        hs_amp *in = malloc(len * sizeof *in), *want = malloc(len * sizeof *want), *got = malloc(len * sizeof *got);
+        for (size_t z = 0; z < len; z++)
+            in[z] = (double)z + 0.5 * I;
+        const uint64_t masks16[5] = {0, 1, 0x7, 0xE000, 0x8421};
+        const size_t nm = c ? 5 : len;
+        for (size_t t = 0; t < nm; t++) {
+            const uint64_t m = c ? masks16[t] : t;
+            for (size_t z = 0; z < len; z++)
+                want[z] = (z & m) == m ? -in[z] : in[z];
+            memcpy(got, in, len * sizeof *in);
+            hs_write_flip_mask(got, len, m);
+            assert_memory_equal(got, want, len * sizeof *want);
+        }
+        free(in);
+        free(want);
+        free(got);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -284,6 +312,7 @@ int main(void)
         cmocka_unit_test(test_deferred_vs_dense),
         cmocka_unit_test(test_anf_bits),
         cmocka_unit_test(test_sign_flips),
+        cmocka_unit_test(test_flip_mask),
         cmocka_unit_test(test_deferred_first),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
