@@ -29,6 +29,15 @@ KI void prefetch(const double *p)
     __builtin_prefetch((const void *)((uintptr_t)p + (uintptr_t)(PF * 2 * sizeof(double))));
 }
 
+/* Prefetches offset e (doubles) ahead of four run pointers. */
+KI void prefetch4(size_t e, const double *a, const double *b, const double *c, const double *d)
+{
+    prefetch(a + e);
+    prefetch(b + e);
+    prefetch(c + e);
+    prefetch(d + e);
+}
+
 /* Inserts a 0 bit at bit b (a power of two) of x. */
 KI size_t insert0(size_t x, size_t b) { return ((x & ~(b - 1)) << 1) | (x & (b - 1)); }
 
@@ -174,24 +183,15 @@ KI void two_run(double a[4][4], int sums, int pf, const coef *v, double *o0, dou
     if (!sums) {
         for (size_t i = 0; i < m; i++) {
             const size_t e = 2 * step(i, w);
-            if (pf && i % 4 == 0) {
-                prefetch(x0 + e);
-                prefetch(y0 + e);
-                prefetch(x1 + e);
-                prefetch(y1 + e);
-            }
+            if (pf && i % 4 == 0)
+                prefetch4(e, x0, y0, x1, y1);
             two_step(a, 0, 0, v, o0, o1, x0, y0, x1, y1, e);
         }
         return;
     }
     for (size_t i = 0; i < m; i += 4) {
-        if (pf) {
-            const size_t e = 2 * step(i, w);
-            prefetch(x0 + e);
-            prefetch(y0 + e);
-            prefetch(x1 + e);
-            prefetch(y1 + e);
-        }
+        if (pf)
+            prefetch4(2 * step(i, w), x0, y0, x1, y1);
         for (int l = 0; l < 4; l++)
             two_step(a, 1, l, v, o0, o1, x0, y0, x1, y1, 2 * step(i + (size_t)l, w));
     }
@@ -271,14 +271,8 @@ KI void quad_run(double a[4][4], int pf, const coef *v, double *z, size_t half, 
     for (size_t i = 0; i < m; i += 4) {
         if (pf) {
             const size_t e = 2 * step(i, w);
-            prefetch(o00 + e);
-            prefetch(o01 + e);
-            prefetch(o10 + e);
-            prefetch(o11 + e);
-            prefetch(u00 + e);
-            prefetch(u01 + e);
-            prefetch(u10 + e);
-            prefetch(u11 + e);
+            prefetch4(e, o00, o01, o10, o11);
+            prefetch4(e, u00, u01, u10, u11);
         }
         for (int l = 0; l < 4; l++) {
             const size_t e = 2 * step(i + (size_t)l, w);
