@@ -3,6 +3,7 @@
  * doubles (re, im) and complex products are written out, as C's complex
  * product computes them for finite operands. */
 #include "kern.h"
+#include "kern_run.h"
 
 #include <assert.h>
 #include <stdatomic.h>
@@ -13,30 +14,11 @@
 
 #define KI static inline __attribute__((always_inline))
 
-/* Software prefetch, for runs of at most PF_RUN amplitudes only: there the
- * hardware prefetcher, which follows a stream within a 4 KiB page, left the
- * kernels at 1.5-2.5 streaming passes at n = 24 on the development VM (rho
- * along bit 5 or 6, the fused pass with a next site at bit 5), and a
- * prefetch PF amplitudes (16 KiB) ahead brought them to 0.8-1.4; on long
- * runs it cost 20-50% instead. 512-1024 ahead was best, 2048 worse. A
- * prefetch never faults, so it may point past the buffer; the address is
- * formed as an integer for that reason. */
-#define PF 1024
-#define PF_RUN 256
-
-KI void prefetch(const double *p)
-{
-    __builtin_prefetch((const void *)((uintptr_t)p + (uintptr_t)(PF * 2 * sizeof(double))));
-}
-
-/* Prefetches offset e (doubles) ahead of four run pointers. */
-KI void prefetch4(size_t e, const double *a, const double *b, const double *c, const double *d)
-{
-    prefetch(a + e);
-    prefetch(b + e);
-    prefetch(c + e);
-    prefetch(d + e);
-}
+#if defined(__x86_64__) && defined(__GNUC__)
+#define HS_KERN_X86 1
+#else
+#define HS_KERN_X86 0
+#endif
 
 /* Inserts a 0 bit at bit b (a power of two) of x. */
 KI size_t insert0(size_t x, size_t b) { return ((x & ~(b - 1)) << 1) | (x & (b - 1)); }
@@ -74,8 +56,8 @@ KI void acc_run(double a[4][4], int pf, const double *p0, const double *p1, size
 {
     for (size_t i = 0; i < m; i += 4) {
         if (pf) {
-            prefetch(p0 + 2 * i);
-            prefetch(p1 + 2 * i);
+            hs_kern_prefetch(p0 + 2 * i);
+            hs_kern_prefetch(p1 + 2 * i);
         }
         for (int l = 0; l < 4; l++) {
             const size_t e = 2 * (i + (size_t)l);
@@ -96,7 +78,7 @@ KI void rho_body(const hs_amp *amp, int p, size_t r0, size_t r1, double out[4])
         for (size_t r = r0; r < r1;) {
             const size_t i0 = insert0(r, bit), left = bit - (r & (bit - 1));
             const size_t m = left < r1 - r ? left : r1 - r;
-            acc_run(a, bit <= PF_RUN, z + 2 * i0, z + 2 * (i0 + bit), m);
+            acc_run(a, bit <= HS_KERN_PF_RUN, z + 2 * i0, z + 2 * (i0 + bit), m);
             r += m;
         }
     } else {
@@ -184,14 +166,14 @@ KI void two_run(double a[4][4], int sums, int pf, const coef *v, double *o0, dou
         for (size_t i = 0; i < m; i++) {
             const size_t e = 2 * step(i, w);
             if (pf && i % 4 == 0)
-                prefetch4(e, x0, y0, x1, y1);
+                hs_kern_prefetch4(e, x0, y0, x1, y1);
             two_step(a, 0, 0, v, o0, o1, x0, y0, x1, y1, e);
         }
         return;
     }
     for (size_t i = 0; i < m; i += 4) {
         if (pf)
-            prefetch4(2 * step(i, w), x0, y0, x1, y1);
+            hs_kern_prefetch4(2 * step(i, w), x0, y0, x1, y1);
         for (int l = 0; l < 4; l++)
             two_step(a, 1, l, v, o0, o1, x0, y0, x1, y1, 2 * step(i + (size_t)l, w));
     }
@@ -213,7 +195,7 @@ KI void collapse_body(hs_amp *amp, size_t len, int p, hs_amp v0, hs_amp v1, size
     for (size_t g = g0; g < g1;) {
         const size_t i = insert0(g, bit), left = bit - (g & (bit - 1));
         const size_t m = left < g1 - g ? left : g1 - g;
-        two_run(NULL, 0, bit <= PF_RUN, &v, z + 2 * i, z + 2 * (i | bit), z + 2 * i, z + 2 * (i | bit), z + 2 * (i | half),
+        two_run(NULL, 0, bit <= HS_KERN_PF_RUN, &v, z + 2 * i, z + 2 * (i | bit), z + 2 * i, z + 2 * (i | bit), z + 2 * (i | half),
                 z + 2 * (i | bit | half), 0, m);
         g += m;
     }
@@ -271,8 +253,8 @@ KI void quad_run(double a[4][4], int pf, const coef *v, double *z, size_t half, 
     for (size_t i = 0; i < m; i += 4) {
         if (pf) {
             const size_t e = 2 * step(i, w);
-            prefetch4(e, o00, o01, o10, o11);
-            prefetch4(e, u00, u01, u10, u11);
+            hs_kern_prefetch4(e, o00, o01, o10, o11);
+            hs_kern_prefetch4(e, u00, u01, u10, u11);
         }
         for (int l = 0; l < 4; l++) {
             const size_t e = 2 * step(i + (size_t)l, w);
@@ -296,7 +278,7 @@ KI void quad_run(double a[4][4], int pf, const coef *v, double *z, size_t half, 
 }
 
 KI void collapse_rho_body(hs_amp *amp, size_t len, int p, int top, int np, hs_amp v0, hs_amp v1, size_t u0,
-                          size_t u1, double out[4])
+                          size_t u1, double out[4], int simd)
 {
     double *z = (double *)amp;
     const size_t half = len / 2, bp = (size_t)1 << p, bn = (size_t)1 << np;
@@ -325,8 +307,25 @@ KI void collapse_rho_body(hs_amp *amp, size_t len, int p, int top, int np, hs_am
     const size_t w = run < 4 ? run : 0, span = run >= 4 ? run : quads ? hi / 2 : 0;
     for (size_t r = u0; r < u1;) {
         const size_t m = span ? (span - (r & (span - 1)) < u1 - r ? span - (r & (span - 1)) : u1 - r) : u1 - r;
-        const int pf = run >= 4 && run <= PF_RUN;
-        if (at_top) {
+        const int pf = run >= 4 && run <= HS_KERN_PF_RUN;
+        const double vd[4] = {v.r0, v.i0, v.r1, v.i1};
+        if (HS_KERN_X86 && simd && w == 0) {
+            /* The AVX2 variant's contiguous runs (kern_avx2.c). */
+            if (at_top) {
+                const size_t i0 = insert0(r, bn), i1 = i0 | bn;
+                hs_kern_avx2_pairs(a, pf, vd, z + 2 * i0, z + 2 * i1, z + 2 * i0, z + 2 * (i0 + half), z + 2 * i1,
+                                   z + 2 * (i1 + half), m);
+            } else if (!quads) {
+                const size_t i = insert0(r, bp);
+                hs_kern_avx2_pairs(a, pf, vd, z + 2 * i, z + 2 * (i | bp), z + 2 * i, z + 2 * (i | bp),
+                                   z + 2 * (i | half), z + 2 * (i | bp | half), m);
+            } else {
+                const size_t x = insert0(insert0(r, lo), hi);
+                hs_kern_avx2_quads(a, pf, vd, z + 2 * x, z + 2 * (x | bn), z + 2 * (x | bp), z + 2 * (x | bp | bn),
+                                   z + 2 * (x | half), z + 2 * (x | bn | half), z + 2 * (x | bp | half),
+                                   z + 2 * (x | bp | bn | half), m);
+            }
+        } else if (at_top) {
             const size_t i0 = insert0(r, bn), i1 = i0 | bn;
             RUN_W(w, two_run(a, 1, pf, &v, z + 2 * i0, z + 2 * i1, z + 2 * i0, z + 2 * (i0 + half), z + 2 * i1,
                              z + 2 * (i1 + half), W_, m));
@@ -368,7 +367,8 @@ KI void compact_body(hs_amp *amp, int q, size_t t0, size_t t1, hs_amp v0, hs_amp
  * result (pair r: outputs t = r with a 0 inserted at 2^np, and t | 2^np),
  * with their sums into out[4] (lane r mod 4, r0 % 4 == 0): the numbers of
  * compact_body then rho_body, in one pass. */
-KI void compact_rho_body(hs_amp *amp, int q, int np, size_t r0, size_t r1, hs_amp v0, hs_amp v1, double out[4])
+KI void compact_rho_body(hs_amp *amp, int q, int np, size_t r0, size_t r1, hs_amp v0, hs_amp v1, double out[4],
+                         int simd)
 {
     double *z = (double *)amp;
     const size_t S = (size_t)1 << q, bn = (size_t)1 << np;
@@ -392,8 +392,14 @@ KI void compact_rho_body(hs_amp *amp, int q, int np, size_t r0, size_t r1, hs_am
     for (size_t r = r0; r < r1;) {
         const size_t left = bn - (r & (bn - 1)), m = left < r1 - r ? left : r1 - r;
         const size_t t = insert0(r, bn), i = insert0(t, S);
-        two_run(a, 1, bn <= PF_RUN, &v, z + 2 * t, z + 2 * (t | bn), z + 2 * i, z + 2 * (i + S), z + 2 * (i | bn),
-                z + 2 * ((i | bn) + S), 0, m);
+        const int pf = bn <= HS_KERN_PF_RUN;
+        const double vd[4] = {v.r0, v.i0, v.r1, v.i1};
+        if (HS_KERN_X86 && simd)
+            hs_kern_avx2_pairs(a, pf, vd, z + 2 * t, z + 2 * (t | bn), z + 2 * i, z + 2 * (i + S), z + 2 * (i | bn),
+                               z + 2 * ((i | bn) + S), m);
+        else
+            two_run(a, 1, pf, &v, z + 2 * t, z + 2 * (t | bn), z + 2 * i, z + 2 * (i + S), z + 2 * (i | bn),
+                    z + 2 * ((i | bn) + S), 0, m);
         r += m;
     }
     finish(a, out);
@@ -439,7 +445,7 @@ KI void signs_body(hs_amp *amp, const uint64_t *bits, size_t z0, size_t z1, int 
 }
 
 /* The variants: the same bodies, compiled for each target. */
-#define VARIANT(suffix, attr)                                                                              \
+#define VARIANT(suffix, attr, simd)                                                                            \
     attr static void rho_##suffix(const hs_amp *amp, int p, size_t r0, size_t r1, double out[4])         \
     {                                                                                                      \
         rho_body(amp, p, r0, r1, out);                                                                     \
@@ -461,7 +467,7 @@ KI void signs_body(hs_amp *amp, const uint64_t *bits, size_t z0, size_t z1, int 
     attr static void collapse_rho_##suffix(hs_amp *amp, size_t len, int p, int top, int np, hs_amp v0,     \
                                            hs_amp v1, size_t u0, size_t u1, double out[4])                 \
     {                                                                                                      \
-        collapse_rho_body(amp, len, p, top, np, v0, v1, u0, u1, out);                                      \
+        collapse_rho_body(amp, len, p, top, np, v0, v1, u0, u1, out, simd);                                \
     }                                                                                                      \
     attr static void compact_##suffix(hs_amp *amp, int q, size_t t0, size_t t1, hs_amp v0, hs_amp v1)      \
     {                                                                                                      \
@@ -475,16 +481,12 @@ KI void signs_body(hs_amp *amp, const uint64_t *bits, size_t z0, size_t z1, int 
     attr static void compact_rho_##suffix(hs_amp *amp, int q, int np, size_t r0, size_t r1, hs_amp v0,     \
                                           hs_amp v1, double out[4])                                        \
     {                                                                                                      \
-        compact_rho_body(amp, q, np, r0, r1, v0, v1, out);                                                 \
+        compact_rho_body(amp, q, np, r0, r1, v0, v1, out, simd);                                           \
     }
 
-#if defined(__x86_64__) && defined(__GNUC__)
-#define HS_KERN_X86 1
-VARIANT(generic, )
-VARIANT(avx2, __attribute__((target("avx2"))))
-#else
-#define HS_KERN_X86 0
-VARIANT(generic, )
+VARIANT(generic, , 0)
+#if HS_KERN_X86
+VARIANT(avx2, __attribute__((target("avx2"))), 1)
 #endif
 
 static const hs_kern tables[HS_KERN_LEVELS] = {

@@ -1,0 +1,46 @@
+/* Internal to the kernel files (kern.c, kern_avx2.c): the software prefetch
+ * of the runs, shared so that both variants prefetch alike. */
+#ifndef HS_KERN_RUN_H
+#define HS_KERN_RUN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Software prefetch, for runs of at most PF_RUN amplitudes only: there the
+ * hardware prefetcher, which follows a stream within a 4 KiB page, left the
+ * kernels at 1.5-2.5 streaming passes at n = 24 on the development VM (rho
+ * along bit 5 or 6, the fused pass with a next site at bit 5), and a
+ * prefetch PF amplitudes (16 KiB) ahead brought them to 0.8-1.4; on long
+ * runs it cost 20-50% instead. 512-1024 ahead was best, 2048 worse. A
+ * prefetch never faults, so it may point past the buffer; the address is
+ * formed as an integer for that reason. */
+#define HS_KERN_PF 1024
+#define HS_KERN_PF_RUN 256
+
+static inline __attribute__((always_inline)) void hs_kern_prefetch(const double *p)
+{
+    __builtin_prefetch((const void *)((uintptr_t)p + (uintptr_t)(HS_KERN_PF * 2 * sizeof(double))));
+}
+
+/* Prefetches offset e (doubles) ahead of four run pointers. */
+static inline __attribute__((always_inline)) void hs_kern_prefetch4(size_t e, const double *a, const double *b,
+                                                                    const double *c, const double *d)
+{
+    hs_kern_prefetch(a + e);
+    hs_kern_prefetch(b + e);
+    hs_kern_prefetch(c + e);
+    hs_kern_prefetch(d + e);
+}
+
+/* Explicit AVX2 forms of the fused kernels' contiguous runs (kern_avx2.c),
+ * for the AVX2 variant: the same sums of the same products in the same
+ * order as kern.c's two_run (with sums, step w = 0) and quad_run, four
+ * steps per vector, so bitwise the generic results. v = (Re v0, Im v0,
+ * Re v1, Im v1); m % 4 == 0. x86-64 only. */
+void hs_kern_avx2_pairs(double a[4][4], int pf, const double v[4], double *o0, double *o1, const double *x0,
+                        const double *y0, const double *x1, const double *y1, size_t m);
+void hs_kern_avx2_quads(double a[4][4], int pf, const double v[4], double *o00, double *o01, double *o10,
+                        double *o11, const double *u00, const double *u01, const double *u10, const double *u11,
+                        size_t m);
+
+#endif
