@@ -32,7 +32,8 @@ static const char usage[] =
     "distribution, sample, collapse and discard); query_fused_low /\n"
     "query_fused_top (qubits: the collapse of a pending query on site 1 with\n"
     "the next query's distribution, site 0 / the top site, in one pass: the\n"
-    "cost of each query after the first in a sequence); trajectory (a whole HSMT\n"
+    "cost of each query after the first in a sequence); query_fused_mid (the\n"
+    "same for sites n/2 and n/3, a typical pair); trajectory (a whole HSMT\n"
     "sequence of the generator: k = 3, ell = binom(n,3), q = n queries in\n"
     "Z/X/Y, a new sequence per run; its state is allocated after the others\n"
     "are freed).\n"
@@ -42,10 +43,10 @@ static const char usage[] =
     "  --repeats R  timed repeats (default 5)\n";
 
 enum { OP_STREAM, OP_READ, OP_WRITE, OP_CELL, OP_DEFER, OP_DEFER_INIT, OP_QUERY_LOW, OP_QUERY_TOP, OP_FUSED_LOW,
-       OP_FUSED_TOP, OP_TRAJ, OP_COUNT };
+       OP_FUSED_TOP, OP_FUSED_MID, OP_TRAJ, OP_COUNT };
 static const char *op_name[OP_COUNT] = {"stream",    "read_only",   "write_only",  "write_cell",
                                         "write_deferred", "write_deferred_init", "query_low", "query_top",
-                                        "query_fused_low", "query_fused_top", "trajectory"};
+                                        "query_fused_low", "query_fused_top", "query_fused_mid", "trajectory"};
 
 typedef struct {
     int op;
@@ -61,7 +62,16 @@ typedef struct {
 
 /* Whether operation op runs at local dimension d: the fused query cell is
  * the qubit engine's (core/state.h). */
-static int op_applies(int op, int d) { return d == 2 || (op != OP_FUSED_LOW && op != OP_FUSED_TOP); }
+static int op_applies(int op, int d)
+{
+    return d == 2 || (op != OP_FUSED_LOW && op != OP_FUSED_TOP && op != OP_FUSED_MID);
+}
+
+/* query_fused_mid: the pending query's site and the next one, both inside
+ * the state (a typical pair of a sequence, away from the kernels' paths
+ * for sites 0 and 1). */
+static int mid_site(int n) { return n / 2; }
+static int mid_next(int n) { return n / 3 != n / 2 ? n / 3 : 0; }
 
 /* Untimed state preparation of each operation. */
 static void setup(void *ctx)
@@ -72,12 +82,12 @@ static void setup(void *ctx)
     hs_state_init_plus(b->s);
     if (b->op >= OP_QUERY_LOW)
         hs_write_deferred(b->s, b->e, b->ne, 1);
-    if (b->op == OP_FUSED_LOW || b->op == OP_FUSED_TOP) {
-        /* The pending query (site 1, X basis) whose collapse is timed with
-         * the next query's distribution. */
+    if (b->op == OP_FUSED_LOW || b->op == OP_FUSED_TOP || b->op == OP_FUSED_MID) {
+        /* The pending query (site 1, or mid_site; X basis) whose collapse is
+         * timed with the next query's distribution. */
         const hs_unitary ux = hs_unitary_basis(0, 2);
         double p[2];
-        hs_state_probs(b->s, 1, &ux, p);
+        hs_state_probs(b->s, b->op == OP_FUSED_MID ? mid_site(b->s->n) : 1, &ux, p);
     }
 }
 
@@ -108,13 +118,16 @@ static void run(void *ctx)
         hs_write_deferred(s, b->e, b->ne, b->op == OP_DEFER_INIT);
         break;
     case OP_FUSED_LOW:
-    case OP_FUSED_TOP: {
+    case OP_FUSED_TOP:
+    case OP_FUSED_MID: {
         /* Collapse of site 1 with the distribution of site 0 or of the top
-         * site (n - 1, which then moves into position 1) in one pass. */
+         * site (n - 1, which then moves into position 1), or of mid_site
+         * with mid_next, in one pass. */
         const hs_unitary ux = hs_unitary_basis(0, 2);
         double p[2];
         const int o = s->q_raw[0] > 0 ? 0 : 1;
-        if (hs_state_collapse_probs(s, o, b->op == OP_FUSED_LOW ? 0 : s->n - 1, &ux, p) != 0)
+        const int next = b->op == OP_FUSED_LOW ? 0 : b->op == OP_FUSED_TOP ? s->n - 1 : mid_next(s->n);
+        if (hs_state_collapse_probs(s, o, next, &ux, p) != 0)
             hs_sys_fatal("bench engine: fused query: outcome of weight 0");
         break;
     }

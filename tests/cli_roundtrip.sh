@@ -92,10 +92,10 @@ check "sample with huge pages and generic kernels: the same bytes (status $st, $
 HYPERSEP_SIMD=generic "$hs" bench engine --n 12 --repeats 2 --threads 1 >"$tmp/bench.csv" 2>/dev/null
 st=$?
 ops=$(tail -n +2 "$tmp/bench.csv" | cut -d, -f4 | paste -sd' ')
-[ "$st" -eq 0 ] && [ "$ops" = "stream read_only write_only write_cell write_deferred write_deferred_init query_low query_top query_fused_low query_fused_top trajectory" ] &&
+[ "$st" -eq 0 ] && [ "$ops" = "stream read_only write_only write_cell write_deferred write_deferred_init query_low query_top query_fused_low query_fused_top query_fused_mid trajectory" ] &&
     head -n 1 "$tmp/bench.csv" | grep -q ',ell,kernels,version,' &&
     awk -F, 'NR == 1 { next } { n++; if (!($6 > 0) || $9 <= 0 || ($10 - $6 / $9) ^ 2 > 1e-6 || $11 != 220 || $12 != "generic") bad = 1 }
-             END { exit bad || n != 11 }' "$tmp/bench.csv"
+             END { exit bad || n != 12 }' "$tmp/bench.csv"
 check "bench engine: all operations, passes = median / stream (status $st, operations '$ops')" $?
 
 echo "cli_roundtrip: $passes passed, $fails failed"
