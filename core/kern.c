@@ -257,22 +257,11 @@ KI void quad_run(double a[4][4], int pf, const coef *v, double *z, size_t half, 
             hs_kern_prefetch4(e, u00, u01, u10, u11);
         }
         for (int l = 0; l < 4; l++) {
+            /* The first step reads o10 and o11 before the second writes
+             * them; the quad's two pairs go to lane l in turn. */
             const size_t e = 2 * step(i + (size_t)l, w);
-            double n00r, n00i, n01r, n01i, n10r, n10i, n11r, n11i;
-            lin(v, o00 + e, o10 + e, &n00r, &n00i);
-            lin(v, o01 + e, o11 + e, &n01r, &n01i);
-            lin(v, u00 + e, u10 + e, &n10r, &n10i);
-            lin(v, u01 + e, u11 + e, &n11r, &n11i);
-            o00[e] = n00r;
-            o00[e + 1] = n00i;
-            o01[e] = n01r;
-            o01[e + 1] = n01i;
-            o10[e] = n10r;
-            o10[e + 1] = n10i;
-            o11[e] = n11r;
-            o11[e + 1] = n11i;
-            acc(a, l, n00r, n00i, n01r, n01i);
-            acc(a, l, n10r, n10i, n11r, n11i);
+            two_step(a, 1, l, v, o00, o01, o00, o10, o01, o11, e);
+            two_step(a, 1, l, v, o10, o11, u00, u10, u01, u11, e);
         }
     }
 }
