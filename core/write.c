@@ -53,8 +53,8 @@ void hs_write_flip_mask(hs_amp *amp, size_t len, uint64_t m)
     /* Consecutive j map to z in steps of S = 2^k0 (k0: the bits of m at the
      * bottom) for runs of R, up to the next bit of m: chunks of at most
      * CHUNK inside a run are one strided loop each. */
-    const int k0 = k && pos[0] == 0 ? __builtin_ctzll(~m) : 0;
-    const uint64_t rest = k0 < 64 ? m & ~(((uint64_t)1 << k0) - 1) : 0;
+    const int k0 = __builtin_ctzll(~m); /* m < 2^62: ~m has a set bit */
+    const uint64_t rest = m & ~(((uint64_t)1 << k0) - 1);
     const size_t S = (size_t)1 << k0, R = rest ? (size_t)1 << (__builtin_ctzll(rest) - k0) : count;
     const size_t CHUNK = 1 << 14, per = R < CHUNK ? R : CHUNK, nch = count / per;
     HS_PAR_FOR(hs_sys_par(len), for (size_t c = 0; c < nch; c++) {
@@ -207,28 +207,47 @@ static void qudit_exponents(const hs_state *s, const hs_edge *e, size_t ne, uint
     assert(src == out);
 }
 
-uint64_t hs_write_sign_flips(const uint64_t *bits, int nbits, int p)
+/* F over units [u0, u1) of hs_write_sign_flips: word pairs (lo, lo | h)
+ * when p >= 6, else single words compared within. */
+static uint64_t flips_range(const uint64_t *bits, int p, size_t u0, size_t u1)
 {
-    assert(p >= 0 && p < nbits);
-    const size_t words = nbits >= 6 ? (size_t)1 << (nbits - 6) : 1;
-    uint64_t flips = 0;
-    if (p >= 6) {
-        const size_t h = (size_t)1 << (p - 6);
-#pragma omp parallel for reduction(+ : flips) if (words >= 4096)
-        for (size_t w = 0; w < words / 2; w++) {
-            const size_t lo = ((w & ~(h - 1)) << 1) | (w & (h - 1));
-            flips += (uint64_t)__builtin_popcountll(bits[lo] ^ bits[lo | h]);
-        }
-        return flips;
-    }
     /* Within a word: bit i (bit p of i clear) against bit i + 2^p; bits at
      * and above 2^nbits are 0 (hs_write_anf_bits), so a short word adds 0. */
     static const uint64_t clear[6] = {0x5555555555555555ull, 0x3333333333333333ull, 0x0F0F0F0F0F0F0F0Full,
                                       0x00FF00FF00FF00FFull, 0x0000FFFF0000FFFFull, 0x00000000FFFFFFFFull};
-    const unsigned b = 1u << p;
-#pragma omp parallel for reduction(+ : flips) if (words >= 4096)
-    for (size_t w = 0; w < words; w++)
-        flips += (uint64_t)__builtin_popcountll((bits[w] ^ (bits[w] >> b)) & clear[p]);
+    uint64_t f = 0;
+    if (p >= 6) {
+        const size_t h = (size_t)1 << (p - 6);
+        for (size_t w = u0; w < u1; w++) {
+            const size_t lo = ((w & ~(h - 1)) << 1) | (w & (h - 1));
+            f += (uint64_t)__builtin_popcountll(bits[lo] ^ bits[lo | h]);
+        }
+    } else {
+        for (size_t w = u0; w < u1; w++)
+            f += (uint64_t)__builtin_popcountll((bits[w] ^ (bits[w] >> (1u << p))) & clear[p]);
+    }
+    return f;
+}
+
+uint64_t hs_write_sign_flips(const uint64_t *bits, int nbits, int p)
+{
+    assert(p >= 0 && p < nbits);
+    const size_t words = nbits >= 6 ? (size_t)1 << (nbits - 6) : 1, units = p >= 6 ? words / 2 : words;
+    /* Chunks of FLIP_CHUNK units (2^18 amplitudes' worth), their integer
+     * counts added afterwards; one chunk (small states, every sequence of
+     * a training run) runs without a parallel region (HS_PAR_FOR). */
+    enum { FLIP_CHUNK = 4096 };
+    const size_t nch = (units + FLIP_CHUNK - 1) / FLIP_CHUNK;
+    uint64_t one, *part = nch > 1 ? hs_alloc(nch * sizeof *part) : &one;
+    HS_PAR_FOR(nch > 1, for (size_t c = 0; c < nch; c++) {
+        const size_t u0 = c * FLIP_CHUNK, u1 = u0 + FLIP_CHUNK < units ? u0 + FLIP_CHUNK : units;
+        part[c] = flips_range(bits, p, u0, u1);
+    });
+    uint64_t flips = 0;
+    for (size_t c = 0; c < nch; c++)
+        flips += part[c];
+    if (nch > 1)
+        hs_sys_free(part);
     return flips;
 }
 
@@ -240,18 +259,26 @@ void hs_write_plus_rho(double pairs, double flips, double a, double rho[4])
     rho[3] = 0.0;
 }
 
-void hs_write_deferred_first(hs_state *s, const hs_edge *e, size_t ne, int site, double rho[4])
+/* The d = 2 layer over the full state: its phase bits, the sign pass, and
+ * with site >= 0 (from |+>) the first query's sums from the bits. */
+static void qubit_layer(hs_state *s, const hs_edge *e, size_t ne, int from_plus, int site, double rho[4])
 {
-    assert(s->d == 2);
-    hs_state_reset_map(s);
     const int n = s->n;
     const size_t words = n >= 6 ? (size_t)1 << (n - 6) : 1;
     const double a = 1.0 / sqrt((double)s->len);
     uint64_t *bits = hs_alloc(words * sizeof *bits);
     hs_write_anf_bits(n, e, ne, bits);
-    hs_write_sign_bits(s->amp, s->len, bits, 1, a);
-    hs_write_plus_rho((double)(s->len / 2), (double)hs_write_sign_flips(bits, n, s->pos_of_site[site]), a, rho);
+    hs_write_sign_bits(s->amp, s->len, bits, from_plus, a);
+    if (site >= 0)
+        hs_write_plus_rho((double)(s->len / 2), (double)hs_write_sign_flips(bits, n, s->pos_of_site[site]), a, rho);
     hs_sys_free(bits);
+}
+
+void hs_write_deferred_first(hs_state *s, const hs_edge *e, size_t ne, int site, double rho[4])
+{
+    assert(s->d == 2 && site >= 0);
+    hs_state_reset_map(s);
+    qubit_layer(s, e, ne, 1, site, rho);
 }
 
 void hs_write_deferred(hs_state *s, const hs_edge *e, size_t ne, int from_plus)
@@ -259,18 +286,14 @@ void hs_write_deferred(hs_state *s, const hs_edge *e, size_t ne, int from_plus)
     if (from_plus)
         hs_state_reset_map(s);
     assert(s->n_act == s->n);
-    const int n = s->n, d = s->d;
+    const int d = s->d;
+    if (d == 2) {
+        qubit_layer(s, e, ne, from_plus, -1, NULL);
+        return;
+    }
     hs_amp *amp = s->amp;
     const size_t len = s->len;
     const double a = 1.0 / sqrt((double)len);
-    if (d == 2) {
-        const size_t words = n >= 6 ? (size_t)1 << (n - 6) : 1;
-        uint64_t *bits = hs_alloc(words * sizeof *bits);
-        hs_write_anf_bits(n, e, ne, bits);
-        hs_write_sign_bits(amp, len, bits, from_plus, a);
-        hs_sys_free(bits);
-        return;
-    }
     uint8_t *f = hs_alloc(len), *tmp = hs_alloc(len);
     qudit_exponents(s, e, ne, f, tmp);
     hs_sys_free(tmp);
