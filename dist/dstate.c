@@ -131,50 +131,59 @@ static uint64_t *local_bits(const hs_dstate *s, const hs_edge *e, size_t ne)
 
 static double plus_amp(const hs_dstate *s) { return 1.0 / sqrt((double)((uint64_t)1 << s->n)); }
 
-void hs_dstate_write_deferred(hs_dstate *s, const hs_edge *e, size_t ne, int from_plus)
+/* The deferred layer of hs_dstate_write_deferred; with fpos >= 0 (a local
+ * position) also this rank's count of pairs along fpos whose phase bits
+ * differ (0 on an idle rank), for the first query's sums. */
+static double deferred(hs_dstate *s, const hs_edge *e, size_t ne, int from_plus, int fpos)
 {
     assert(s->n_act == s->n && s->q_pos < 0 && (from_plus || !s->broken));
     s->broken = 0;
     if (!active(s))
-        return;
+        return 0;
     uint64_t *bits = local_bits(s, e, ne);
     hs_write_sign_bits(s->amp, s->len, bits, from_plus, plus_amp(s));
+    const double flips = fpos >= 0 ? (double)hs_write_sign_flips(bits, s->n_loc, fpos) : 0;
     hs_sys_free(bits);
+    return flips;
+}
+
+void hs_dstate_write_deferred(hs_dstate *s, const hs_edge *e, size_t ne, int from_plus)
+{
+    deferred(s, e, ne, from_plus, -1);
+}
+
+/* The pending query's weights from its combined sums rho, and its
+ * distribution p (the caller has set q_pos and q_bit). */
+static void pending_probs(hs_dstate *s, const hs_unitary *u, const double rho[4], double *p)
+{
+    s->q_u = *u;
+    hs_state_rho_weights(rho, u, s->q_raw);
+    const double total = s->q_raw[0] + s->q_raw[1];
+    assert(total > 0);
+    for (int o = 0; o < 2; o++)
+        p[o] = s->q_raw[o] / total;
 }
 
 void hs_dstate_write_deferred_first(hs_dstate *s, const hs_edge *e, size_t ne, int site, const hs_unitary *u,
                                     double *p)
 {
-    assert(s->n_act == s->n && s->q_pos < 0 && u->kind == HS_U_MATRIX);
-    assert(site >= 0 && site < s->n);
+    assert(u->kind == HS_U_MATRIX && site >= 0 && site < s->n);
     const int pos = s->pos_of_site[site];
     if (pos >= s->n_loc) {
         hs_dstate_write_deferred(s, e, ne, 1);
         hs_dstate_probs(s, site, u, p);
         return;
     }
-    s->broken = 0;
-    /* This rank's count of pairs whose phase bits differ: an integer, so
-     * the tree over ranks adds it exactly, for every rank count. */
-    double flips = 0, total;
-    if (active(s)) {
-        uint64_t *bits = local_bits(s, e, ne);
-        hs_write_sign_bits(s->amp, s->len, bits, 1, plus_amp(s));
-        flips = (double)hs_write_sign_flips(bits, s->n_loc, pos);
-        hs_sys_free(bits);
-    }
+    /* The ranks' counts are integers, so the tree over ranks adds them
+     * exactly, for every rank count. */
+    const double flips = deferred(s, e, ne, 1, pos);
+    double total, rho[4];
     combine_roots(s, &flips, 1, -1, &total);
-    double rho[4];
     hs_write_plus_rho((double)((uint64_t)1 << (s->n - 1)), total, plus_amp(s), rho);
-    s->q_u = *u;
     s->last_bytes = s->last_seconds = 0;
     s->q_pos = pos;
     s->q_bit = -1;
-    hs_state_rho_weights(rho, u, s->q_raw);
-    const double sum = s->q_raw[0] + s->q_raw[1];
-    assert(sum > 0);
-    for (int o = 0; o < 2; o++)
-        p[o] = s->q_raw[o] / sum;
+    pending_probs(s, u, rho, p);
 }
 
 static unsigned relabel_one(unsigned l, int j);
@@ -263,7 +272,6 @@ void hs_dstate_probs(hs_dstate *s, int site, const hs_unitary *u, double *p)
     assert(site >= 0 && site < s->n && s->pos_of_site[site] >= 0);
     const int pos = s->pos_of_site[site];
     double root[4] = {0, 0, 0, 0}, rho[4];
-    s->q_u = *u;
     s->last_bytes = s->last_seconds = 0;
     if (pos < s->n_loc) {
         s->q_pos = pos;
@@ -279,11 +287,7 @@ void hs_dstate_probs(hs_dstate *s, int site, const hs_unitary *u, double *p)
         }
     }
     combine_roots(s, root, 4, s->q_bit, rho);
-    hs_state_rho_weights(rho, u, s->q_raw);
-    double total = s->q_raw[0] + s->q_raw[1];
-    assert(total > 0);
-    for (int o = 0; o < 2; o++)
-        p[o] = s->q_raw[o] / total;
+    pending_probs(s, u, rho, p);
 }
 
 /* out[t] = v0 a[i0(t)] + v1 a[i0(t) + S], i0(t) = t with a 0 bit inserted at
@@ -411,7 +415,10 @@ static void merge_small(hs_dstate *s)
     }
 }
 
-int hs_dstate_collapse(hs_dstate *s, int outcome)
+/* The collapse of the pending query and the discard of its site; with
+ * np >= 0 (a local query with np below it, no merge after: see
+ * hs_dstate_collapse_probs) the next site's block sums into part. */
+static int collapse(hs_dstate *s, int outcome, int np, double *part)
 {
     assert(s->q_pos >= 0 && (outcome == 0 || outcome == 1));
     if (!(s->q_raw[outcome] > 0)) {
@@ -423,11 +430,12 @@ int hs_dstate_collapse(hs_dstate *s, int outcome)
     const double scale = 1.0 / sqrt(s->q_raw[outcome]);
     const hs_amp v0 = s->q_u.m[2 * outcome] * scale, v1 = s->q_u.m[2 * outcome + 1] * scale;
     const int global = s->q_bit >= 0;
+    assert(np < 0 || !global);
     if (active(s)) {
         if (global)
             collapse_views(s, v0, v1, (s->lrank >> s->q_bit) & 1);
         else
-            collapse_local(s, s->q_pos, v0, v1, -1, NULL);
+            collapse_local(s, s->q_pos, v0, v1, np, part);
         s->len /= 2;
     }
     remove_position(s, global ? s->n_loc + s->q_bit : s->q_pos);
@@ -440,47 +448,38 @@ int hs_dstate_collapse(hs_dstate *s, int outcome)
     return 0;
 }
 
+int hs_dstate_collapse(hs_dstate *s, int outcome) { return collapse(s, outcome, -1, NULL); }
+
 int hs_dstate_collapse_probs(hs_dstate *s, int outcome, int next_site, const hs_unitary *u, double *p)
 {
-    assert(s->q_pos >= 0 && (outcome == 0 || outcome == 1) && u->kind == HS_U_MATRIX);
+    assert(s->q_pos >= 0 && u->kind == HS_U_MATRIX);
     assert(next_site >= 0 && next_site < s->n && s->pos_of_site[next_site] >= 0);
-    const int q = s->q_pos, np = s->pos_of_site[next_site];
-    /* Fused when the query and the next one are local with np below q (np
-     * keeps its position), and the slice after the collapse still holds two
-     * blocks of amplitudes (no merge of slices): the same on every rank. */
-    const int fuse = s->q_bit < 0 && np < q && ((size_t)1 << (s->n_loc - 1)) >= 2 * s->block;
-    if (!fuse || !(s->q_raw[outcome] > 0)) {
+    const int np = s->pos_of_site[next_site];
+    /* Fused when the query and the next one are local with np below the
+     * measured position (np keeps its position), and the slice after the
+     * collapse still holds two blocks of amplitudes (no merge of slices):
+     * the same on every rank. */
+    const int fuse = s->q_bit < 0 && np < s->q_pos && ((size_t)1 << (s->n_loc - 1)) >= 2 * s->block;
+    if (!fuse) {
         if (hs_dstate_collapse(s, outcome) != 0)
             return -1;
         hs_dstate_probs(s, next_site, u, p);
         return 0;
     }
-    const double scale = 1.0 / sqrt(s->q_raw[outcome]);
-    const hs_amp v0 = s->q_u.m[2 * outcome] * scale, v1 = s->q_u.m[2 * outcome + 1] * scale;
-    double root[4] = {0, 0, 0, 0}, rho[4];
-    if (active(s)) {
-        const size_t nb = s->len / 4 / s->block;
-        double *part = hs_alloc(nb * 4 * sizeof *part);
-        collapse_local(s, q, v0, v1, np, part);
+    const size_t nb = ((size_t)1 << (s->n_loc - 2)) / s->block;
+    double *part = active(s) ? hs_alloc(nb * 4 * sizeof *part) : NULL, root[4] = {0, 0, 0, 0}, rho[4];
+    const int rc = collapse(s, outcome, np, part);
+    if (part && rc == 0)
         hs_sum_tree(part, nb, 4, root);
-        hs_sys_free(part);
-        s->len /= 2;
-    }
-    remove_position(s, q);
-    s->n_loc--;
-    s->n_act--;
-    merge_small(s);
+    hs_sys_free(part);
+    if (rc != 0)
+        return -1;
     assert(s->pos_of_site[next_site] == np && s->n_loc >= 1);
     s->q_pos = np;
     s->q_bit = -1;
-    s->q_u = *u;
     s->last_bytes = s->last_seconds = 0;
     combine_roots(s, root, 4, -1, rho);
-    hs_state_rho_weights(rho, u, s->q_raw);
-    const double total = s->q_raw[0] + s->q_raw[1];
-    assert(total > 0);
-    for (int o = 0; o < 2; o++)
-        p[o] = s->q_raw[o] / total;
+    pending_probs(s, u, rho, p);
     return 0;
 }
 
