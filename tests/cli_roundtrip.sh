@@ -12,15 +12,18 @@ check() { # check DESCRIPTION CONDITION-EXIT-STATUS
     if [ "$2" -eq 0 ]; then passes=$((passes + 1)); else echo "FAIL: $1"; fails=$((fails + 1)); fi
 }
 
-# A status is saved (st=$?) right after its command: in check "...$(cmd)" $?
-# the $? would be that of cmd. An awk check fails when its key is missing.
+# A status is saved (st=$?) right after its command, and values a check
+# reads are taken into variables before the condition that tests them, so
+# the status check gets is the condition's. An awk check fails when its key
+# is missing.
 for spec in "5 3 12 2" "6 2 20 2" "4 2 8 3" "3 2 5 5"; do
     set -- $spec
     f="$tmp/d$1_$2_$4.tsv"
     "$hs" sample --n "$1" --k "$2" --ell "$3" --d "$4" --count 20 --seed 7 --out "$f" 2>/dev/null
     st=$?
-    [ "$st" -eq 0 ] && [ "$(wc -l <"$f")" -eq 22 ]
-    check "sample n=$1 k=$2 d=$4: status $st, 2 header lines and 20 sequences" $?
+    lines=$(wc -l <"$f")
+    [ "$st" -eq 0 ] && [ "$lines" -eq 22 ]
+    check "sample n=$1 k=$2 d=$4: status $st, $lines lines: 2 header lines and 20 sequences" $?
     "$hs" eval --model khrnn --data "$f" >"$tmp/eval.txt"
     check "eval n=$1 k=$2 d=$4" $?
     grep -qx 'sequences=20' "$tmp/eval.txt"
@@ -28,7 +31,8 @@ for spec in "5 3 12 2" "6 2 20 2" "4 2 8 3" "3 2 5 5"; do
     # |excess loss| < 1e-9 bits per output with exact parameters.
     awk -F= '$1=="excess_loss_bits"{n++; x=$2<0?-$2:$2; ok=(x<1e-9)} END{exit !(n == 1 && ok)}' "$tmp/eval.txt"
     st=$?
-    check "exact khrnn excess loss ~0 (n=$1 k=$2 d=$4): $(grep excess "$tmp/eval.txt")" $st
+    excess=$(grep excess "$tmp/eval.txt")
+    check "exact khrnn excess loss ~0 (n=$1 k=$2 d=$4): $excess" $st
     "$hs" eval --model khrnn --params random --seed 3 --data "$f" >"$tmp/eval_r.txt"
     check "eval --params random n=$1 k=$2 d=$4" $?
     awk -F= '$1=="excess_loss_bits"{n++; ok=($2>1e-3)} END{exit !(n == 1 && ok)}' "$tmp/eval_r.txt"
@@ -41,14 +45,16 @@ done
 st1=$?
 "$hs" sample --n 6 --k 3 --ell 15 --count 10 --seed 9 >"$tmp/b.tsv"
 st2=$?
-[ "$st1" -eq 0 ] && [ "$st2" -eq 0 ] && [ "$(wc -l <"$tmp/a.tsv")" -eq 12 ] && cmp -s "$tmp/a.tsv" "$tmp/b.tsv"
+lines=$(wc -l <"$tmp/a.tsv")
+[ "$st1" -eq 0 ] && [ "$st2" -eq 0 ] && [ "$lines" -eq 12 ] && cmp -s "$tmp/a.tsv" "$tmp/b.tsv"
 check "same seed, same bytes (statuses $st1, $st2)" $?
 # Sequence 7 alone equals line 7 of the batch (lines 1-2 are headers).
 "$hs" sample --n 6 --k 3 --ell 15 --first 7 --count 1 --seed 9 >"$tmp/seq7.tsv"
 st=$?
 tail -n 1 "$tmp/seq7.tsv" >"$tmp/alone.tsv"
 sed -n '10p' "$tmp/a.tsv" >"$tmp/batch7.tsv"
-[ "$st" -eq 0 ] && [ "$(cut -f1 "$tmp/alone.tsv")" = 7 ] && cmp -s "$tmp/alone.tsv" "$tmp/batch7.tsv"
+id=$(cut -f1 "$tmp/alone.tsv")
+[ "$st" -eq 0 ] && [ "$id" = 7 ] && cmp -s "$tmp/alone.tsv" "$tmp/batch7.tsv"
 check "sequence 7 alone equals sequence 7 in the batch (status $st)" $?
 # Threads do not change the output.
 OMP_NUM_THREADS=1 "$hs" sample --n 6 --k 3 --ell 15 --count 10 --seed 9 >"$tmp/c.tsv"
@@ -69,7 +75,8 @@ check "info arithmetic (status $st)" $?
 st=$?
 "$hs" sample --n 8 --k 2 --ell 5 --d 3 --count 0 >"$tmp/c0q.tsv"
 st2=$?
-[ "$st" -eq 0 ] && [ "$st2" -eq 0 ] && [ "$(wc -l <"$tmp/c0.tsv")" -eq 2 ] && [ "$(wc -l <"$tmp/c0q.tsv")" -eq 2 ] &&
+lines=$(wc -l <"$tmp/c0.tsv") linesq=$(wc -l <"$tmp/c0q.tsv")
+[ "$st" -eq 0 ] && [ "$st2" -eq 0 ] && [ "$lines" -eq 2 ] && [ "$linesq" -eq 2 ] &&
     head -n 1 "$tmp/c0.tsv" | grep -q ' n=22 k=3 d=2 ell=1540 '
 check "sample --count 0 writes the header alone (status $st, $st2)" $?
 
@@ -81,7 +88,8 @@ HYPERSEP_HUGEPAGES=1 "$hs" sample --n 22 --k 2 --ell 30 --count 2 >"$tmp/hp1.tsv
 st1=$?
 HYPERSEP_SIMD=generic "$hs" sample --n 22 --k 2 --ell 30 --count 2 >"$tmp/hp2.tsv"
 st2=$?
-[ "$st" -eq 0 ] && [ "$st1" -eq 0 ] && [ "$st2" -eq 0 ] && [ "$(wc -l <"$tmp/hp0.tsv")" -eq 4 ] &&
+lines=$(wc -l <"$tmp/hp0.tsv")
+[ "$st" -eq 0 ] && [ "$st1" -eq 0 ] && [ "$st2" -eq 0 ] && [ "$lines" -eq 4 ] &&
     cmp -s "$tmp/hp0.tsv" "$tmp/hp1.tsv" && cmp -s "$tmp/hp0.tsv" "$tmp/hp2.tsv"
 check "sample with huge pages and generic kernels: the same bytes (status $st, $st1, $st2)" $?
 
