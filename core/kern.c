@@ -20,9 +20,6 @@
 #define HS_KERN_X86 0
 #endif
 
-/* Inserts a 0 bit at bit b (a power of two) of x. */
-KI size_t insert0(size_t x, size_t b) { return ((x & ~(b - 1)) << 1) | (x & (b - 1)); }
-
 /* The four sums of one pair into lane l (hs_state_rho_add on doubles). */
 KI void acc(double a[4][4], int l, double x0, double y0, double x1, double y1)
 {
@@ -66,17 +63,26 @@ KI void acc_run(double a[4][4], int pf, const double *p0, const double *p1, size
     }
 }
 
-KI void rho_body(const hs_amp *amp, int p, size_t r0, size_t r1, double out[4])
+KI void rho_body(const hs_amp *amp, int p, size_t r0, size_t r1, double out[4], int simd)
 {
     const double *z = (const double *)amp;
     const size_t bit = (size_t)1 << p;
     double a[4][4] = {{0}};
     assert(r0 % 4 == 0);
-    if (bit >= 4 && r1 % 4 == 0) {
+    if (HS_KERN_X86 && simd && bit < 4) {
+        /* Four pairs per vector, gathered (kern_avx2.c); a ragged tail
+         * one by one. */
+        const size_t r4 = r0 + ((r1 - r0) & ~(size_t)3);
+        hs_kern_avx2_rho_units(a, z, bit, r0, r4);
+        for (size_t r = r4; r < r1; r++) {
+            const size_t i0 = hs_kern_insert0(r, bit), i1 = i0 | bit;
+            acc(a, (int)(r & 3), z[2 * i0], z[2 * i0 + 1], z[2 * i1], z[2 * i1 + 1]);
+        }
+    } else if (bit >= 4 && r1 % 4 == 0) {
         /* Runs of consecutive r with consecutive indices, starting at a
          * multiple of 4: the run's lane i mod 4 is r mod 4. */
         for (size_t r = r0; r < r1;) {
-            const size_t i0 = insert0(r, bit), left = bit - (r & (bit - 1));
+            const size_t i0 = hs_kern_insert0(r, bit), left = bit - (r & (bit - 1));
             const size_t m = left < r1 - r ? left : r1 - r;
             acc_run(a, bit <= HS_KERN_PF_RUN, z + 2 * i0, z + 2 * (i0 + bit), m);
             r += m;
@@ -85,11 +91,11 @@ KI void rho_body(const hs_amp *amp, int p, size_t r0, size_t r1, double out[4])
         size_t r = r0;
         for (; r + 4 <= r1; r += 4)
             for (int l = 0; l < 4; l++) {
-                const size_t i0 = insert0(r + (size_t)l, bit), i1 = i0 | bit;
+                const size_t i0 = hs_kern_insert0(r + (size_t)l, bit), i1 = i0 | bit;
                 acc(a, l, z[2 * i0], z[2 * i0 + 1], z[2 * i1], z[2 * i1 + 1]);
             }
         for (; r < r1; r++) {
-            const size_t i0 = insert0(r, bit), i1 = i0 | bit;
+            const size_t i0 = hs_kern_insert0(r, bit), i1 = i0 | bit;
             acc(a, (int)(r & 3), z[2 * i0], z[2 * i0 + 1], z[2 * i1], z[2 * i1 + 1]);
         }
     }
@@ -121,7 +127,7 @@ KI void combine_body(hs_amp *o, const hs_amp *x0, const hs_amp *x1, size_t m, hs
  * w = 1 or 2 (units along bit 0 or 1, whose partner at +w sits between
  * them) i with a 0 inserted at bit w: 0, 2, 4, ... or 0, 1, 4, 5, ... The
  * callers pass w as a constant (RUN_W), so the offset folds. */
-KI size_t step(size_t i, size_t w) { return w ? insert0(i, w) : i; }
+KI size_t step(size_t i, size_t w) { return w ? hs_kern_insert0(i, w) : i; }
 
 /* Runs `call` with W_ the constant 0, 1 or 2 equal to w. */
 #define RUN_W(w, call)                                                                                     \
@@ -179,21 +185,29 @@ KI void two_run(double a[4][4], int sums, int pf, const coef *v, double *o0, dou
     }
 }
 
-KI void collapse_body(hs_amp *amp, size_t len, int p, hs_amp v0, hs_amp v1, size_t g0, size_t g1)
+KI void collapse_body(hs_amp *amp, size_t len, int p, hs_amp v0, hs_amp v1, size_t g0, size_t g1, int simd)
 {
     double *z = (double *)amp;
     const size_t bit = (size_t)1 << p, half = len / 2;
     const coef v = {creal(v0), cimag(v0), creal(v1), cimag(v1)};
     if (bit < 4) {
+        if (HS_KERN_X86 && simd) {
+            /* The groups are the fused pass's pairs along bit p, without
+             * the sums: four per vector, gathered (kern_avx2.c). */
+            const double vd[4] = {v.r0, v.i0, v.r1, v.i1};
+            const size_t g4 = g0 + ((g1 - g0) & ~(size_t)3);
+            hs_kern_avx2_units(NULL, vd, z, half, HS_KERN_UNIT_PAIRS, bit, bit, g0, g4);
+            g0 = g4;
+        }
         for (size_t g = g0; g < g1; g++) {
-            const size_t i = insert0(g, bit);
+            const size_t i = hs_kern_insert0(g, bit);
             two_run(NULL, 0, 0, &v, z + 2 * i, z + 2 * (i | bit), z + 2 * i, z + 2 * (i | bit), z + 2 * (i | half),
                     z + 2 * (i | bit | half), 0, 1);
         }
         return;
     }
     for (size_t g = g0; g < g1;) {
-        const size_t i = insert0(g, bit), left = bit - (g & (bit - 1));
+        const size_t i = hs_kern_insert0(g, bit), left = bit - (g & (bit - 1));
         const size_t m = left < g1 - g ? left : g1 - g;
         two_run(NULL, 0, bit <= HS_KERN_PF_RUN, &v, z + 2 * i, z + 2 * (i | bit), z + 2 * i, z + 2 * (i | bit), z + 2 * (i | half),
                 z + 2 * (i | bit | half), 0, m);
@@ -225,13 +239,13 @@ KI void unit_one(double a[4][4], int l, const coef *v, double *z, size_t half, i
                  size_t bn, size_t r)
 {
     if (at_top) {
-        const size_t i0 = insert0(r, bn), i1 = i0 | bn;
+        const size_t i0 = hs_kern_insert0(r, bn), i1 = i0 | bn;
         pair_step(a, l, v, z, i0, i1, i0, i0 + half, i1, i1 + half);
     } else if (!quads) {
-        const size_t i = insert0(r, bp);
+        const size_t i = hs_kern_insert0(r, bp);
         pair_step(a, l, v, z, i, i | bp, i, i | bp, i | half, i | bp | half);
     } else {
-        const size_t lo = bp < bn ? bp : bn, hi = bp < bn ? bn : bp, x = insert0(insert0(r, lo), hi);
+        const size_t lo = bp < bn ? bp : bn, hi = bp < bn ? bn : bp, x = hs_kern_insert0(hs_kern_insert0(r, lo), hi);
         /* Outputs at x and x|bn (t = 0) from the lower half, at x|bp and
          * x|bp|bn (t = 1) from the upper; the first step reads x|bp and
          * x|bp|bn before the second writes them. */
@@ -278,6 +292,18 @@ KI void collapse_rho_body(hs_amp *amp, size_t len, int p, int top, int np, hs_am
     const size_t lo = bp < bn ? bp : bn, hi = bp < bn ? bn : bp;
     double a[4][4] = {{0}};
     assert(u0 % 4 == 0);
+    if (HS_KERN_X86 && simd && run < 4) {
+        /* The AVX2 variant gathers four units per vector (kern_avx2.c);
+         * the last units of a ragged range one by one. */
+        const double vd[4] = {v.r0, v.i0, v.r1, v.i1};
+        const size_t u4 = u0 + ((u1 - u0) & ~(size_t)3);
+        const int kind = at_top ? HS_KERN_UNIT_TOP : !quads ? HS_KERN_UNIT_PAIRS : HS_KERN_UNIT_QUADS;
+        hs_kern_avx2_units(a, vd, z, half, kind, bp, bn, u0, u4);
+        for (size_t r = u4; r < u1; r++)
+            unit_one(a, (int)(r & 3), &v, z, half, quads, at_top, bp, bn, r);
+        finish(a, out);
+        return;
+    }
     if (u1 % 4 || (run < 4 && quads && hi < 8)) {
         size_t r = u0;
         for (; r + 4 <= u1; r += 4)
@@ -301,29 +327,29 @@ KI void collapse_rho_body(hs_amp *amp, size_t len, int p, int top, int np, hs_am
         if (HS_KERN_X86 && simd && w == 0) {
             /* The AVX2 variant's contiguous runs (kern_avx2.c). */
             if (at_top) {
-                const size_t i0 = insert0(r, bn), i1 = i0 | bn;
+                const size_t i0 = hs_kern_insert0(r, bn), i1 = i0 | bn;
                 hs_kern_avx2_pairs(a, pf, vd, z + 2 * i0, z + 2 * i1, z + 2 * i0, z + 2 * (i0 + half), z + 2 * i1,
                                    z + 2 * (i1 + half), m);
             } else if (!quads) {
-                const size_t i = insert0(r, bp);
+                const size_t i = hs_kern_insert0(r, bp);
                 hs_kern_avx2_pairs(a, pf, vd, z + 2 * i, z + 2 * (i | bp), z + 2 * i, z + 2 * (i | bp),
                                    z + 2 * (i | half), z + 2 * (i | bp | half), m);
             } else {
-                const size_t x = insert0(insert0(r, lo), hi);
+                const size_t x = hs_kern_insert0(hs_kern_insert0(r, lo), hi);
                 hs_kern_avx2_quads(a, pf, vd, z + 2 * x, z + 2 * (x | bn), z + 2 * (x | bp), z + 2 * (x | bp | bn),
                                    z + 2 * (x | half), z + 2 * (x | bn | half), z + 2 * (x | bp | half),
                                    z + 2 * (x | bp | bn | half), m);
             }
         } else if (at_top) {
-            const size_t i0 = insert0(r, bn), i1 = i0 | bn;
+            const size_t i0 = hs_kern_insert0(r, bn), i1 = i0 | bn;
             RUN_W(w, two_run(a, 1, pf, &v, z + 2 * i0, z + 2 * i1, z + 2 * i0, z + 2 * (i0 + half), z + 2 * i1,
                              z + 2 * (i1 + half), W_, m));
         } else if (!quads) {
-            const size_t i = insert0(r, bp);
+            const size_t i = hs_kern_insert0(r, bp);
             RUN_W(w, two_run(a, 1, pf, &v, z + 2 * i, z + 2 * (i | bp), z + 2 * i, z + 2 * (i | bp), z + 2 * (i | half),
                              z + 2 * (i | bp | half), W_, m));
         } else {
-            RUN_W(w, quad_run(a, pf, &v, z, half, bp, bn, insert0(insert0(r, lo), hi), W_, m));
+            RUN_W(w, quad_run(a, pf, &v, z, half, bp, bn, hs_kern_insert0(hs_kern_insert0(r, lo), hi), W_, m));
         }
         r += m;
     }
@@ -340,13 +366,13 @@ KI void compact_body(hs_amp *amp, int q, size_t t0, size_t t1, hs_amp v0, hs_amp
     const coef v = {creal(v0), cimag(v0), creal(v1), cimag(v1)};
     if (S < 4) {
         for (size_t t = t0; t < t1; t++) {
-            const size_t i = insert0(t, S);
+            const size_t i = hs_kern_insert0(t, S);
             lin(&v, z + 2 * i, z + 2 * (i + S), z + 2 * t, z + 2 * t + 1);
         }
         return;
     }
     for (size_t t = t0; t < t1;) {
-        const size_t left = S - (t & (S - 1)), m = left < t1 - t ? left : t1 - t, i = insert0(t, S);
+        const size_t left = S - (t & (S - 1)), m = left < t1 - t ? left : t1 - t, i = hs_kern_insert0(t, S);
         combine_body(amp + t, amp + i, amp + i + S, m, v0, v1);
         t += m;
     }
@@ -368,11 +394,11 @@ KI void compact_rho_body(hs_amp *amp, int q, int np, size_t r0, size_t r1, hs_am
         size_t r = r0;
         for (; r + 4 <= r1; r += 4)
             for (int l = 0; l < 4; l++) {
-                const size_t t = insert0(r + (size_t)l, bn), i = insert0(t, S);
+                const size_t t = hs_kern_insert0(r + (size_t)l, bn), i = hs_kern_insert0(t, S);
                 pair_step(a, l, &v, z, t, t | bn, i, i + S, i | bn, (i | bn) + S);
             }
         for (; r < r1; r++) {
-            const size_t t = insert0(r, bn), i = insert0(t, S);
+            const size_t t = hs_kern_insert0(r, bn), i = hs_kern_insert0(t, S);
             pair_step(a, (int)(r & 3), &v, z, t, t | bn, i, i + S, i | bn, (i | bn) + S);
         }
         finish(a, out);
@@ -380,7 +406,7 @@ KI void compact_rho_body(hs_amp *amp, int q, int np, size_t r0, size_t r1, hs_am
     }
     for (size_t r = r0; r < r1;) {
         const size_t left = bn - (r & (bn - 1)), m = left < r1 - r ? left : r1 - r;
-        const size_t t = insert0(r, bn), i = insert0(t, S);
+        const size_t t = hs_kern_insert0(r, bn), i = hs_kern_insert0(t, S);
         const int pf = bn <= HS_KERN_PF_RUN;
         const double vd[4] = {v.r0, v.i0, v.r1, v.i1};
         if (HS_KERN_X86 && simd)
@@ -396,15 +422,23 @@ KI void compact_rho_body(hs_amp *amp, int q, int np, size_t r0, size_t r1, hs_am
 
 /* The sign pass of the qubit deferred layer: bit z of bits flips the sign
  * of amplitude z in [z0, z1) (both components), or with from_plus sets it
- * to +-a (imaginary part 0). Word by word, 64 amplitudes per word of bits:
- * a constant shift per amplitude, which vectorises (measured 1.8x faster
- * than one amplitude at a time with its word and bit computed). */
-KI void signs_body(hs_amp *amp, const uint64_t *bits, size_t z0, size_t z1, int from_plus, double a)
+ * to +-a (imaginary part 0). Word by word, 64 amplitudes per word of bits
+ * (measured 1.8x faster than one amplitude at a time with its word and bit
+ * computed); the AVX2 variant shifts a vector of counts, and from |+> with
+ * stream writes with non-temporal stores. */
+KI void signs_body(hs_amp *amp, const uint64_t *bits, size_t z0, size_t z1, int from_plus, int stream, double a,
+                   int simd)
 {
     uint64_t abits;
     memcpy(&abits, &a, sizeof abits);
     uint64_t *o = (uint64_t *)amp;
     size_t z = z0;
+    if (HS_KERN_X86 && simd && z % 64 == 0 && z + 64 <= z1) {
+        /* GCC left the word loop below scalar (a shift by a variable
+         * count per amplitude); AVX2 shifts by a vector of counts. */
+        hs_kern_avx2_signs(o, bits, z / 64, z1 / 64, from_plus, stream, abits);
+        z = z1 / 64 * 64;
+    }
     if (z % 64 == 0)
         for (; z + 64 <= z1; z += 64) {
             const uint64_t x = bits[z / 64];
@@ -437,7 +471,7 @@ KI void signs_body(hs_amp *amp, const uint64_t *bits, size_t z0, size_t z1, int 
 #define VARIANT(suffix, attr, simd)                                                                            \
     attr static void rho_##suffix(const hs_amp *amp, int p, size_t r0, size_t r1, double out[4])         \
     {                                                                                                      \
-        rho_body(amp, p, r0, r1, out);                                                                     \
+        rho_body(amp, p, r0, r1, out, simd);                                                                   \
     }                                                                                                      \
     attr static void rho_pairs_##suffix(const hs_amp *x0, const hs_amp *x1, size_t m, double out[4])      \
     {                                                                                                      \
@@ -451,7 +485,7 @@ KI void signs_body(hs_amp *amp, const uint64_t *bits, size_t z0, size_t z1, int 
     attr static void collapse_##suffix(hs_amp *amp, size_t len, int p, hs_amp v0, hs_amp v1, size_t g0,   \
                                        size_t g1)                                                          \
     {                                                                                                      \
-        collapse_body(amp, len, p, v0, v1, g0, g1);                                                        \
+        collapse_body(amp, len, p, v0, v1, g0, g1, simd);                                                      \
     }                                                                                                      \
     attr static void collapse_rho_##suffix(hs_amp *amp, size_t len, int p, int top, int np, hs_amp v0,     \
                                            hs_amp v1, size_t u0, size_t u1, double out[4])                 \
@@ -463,9 +497,9 @@ KI void signs_body(hs_amp *amp, const uint64_t *bits, size_t z0, size_t z1, int 
         compact_body(amp, q, t0, t1, v0, v1);                                                              \
     }                                                                                                      \
     attr static void signs_##suffix(hs_amp *amp, const uint64_t *bits, size_t z0, size_t z1, int from_plus, \
-                                    double a)                                                              \
+                                    int stream, double a)                                                  \
     {                                                                                                      \
-        signs_body(amp, bits, z0, z1, from_plus, a);                                                       \
+        signs_body(amp, bits, z0, z1, from_plus, stream, a, simd);                                                      \
     }                                                                                                      \
     attr static void compact_rho_##suffix(hs_amp *amp, int q, int np, size_t r0, size_t r1, hs_amp v0,     \
                                           hs_amp v1, double out[4])                                        \

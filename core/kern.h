@@ -59,8 +59,10 @@ typedef struct {
      * compact then rho, in one pass. */
     void (*compact_rho)(hs_amp *amp, int q, int np, size_t r0, size_t r1, hs_amp v0, hs_amp v1, double out[4]);
     /* The sign pass of hs_write_sign_bits on amplitudes [z0, z1): bit z of
-     * bits flips amp[z], or with from_plus amp[z] = +-a. */
-    void (*signs)(hs_amp *amp, const uint64_t *bits, size_t z0, size_t z1, int from_plus, double a);
+     * bits flips amp[z], or with from_plus amp[z] = +-a; with from_plus and
+     * stream, non-temporal stores where the variant has them (AVX2; the
+     * generic one writes ordinary stores), fenced before return. */
+    void (*signs)(hs_amp *amp, const uint64_t *bits, size_t z0, size_t z1, int from_plus, int stream, double a);
 } hs_kern;
 
 /* The selected variant. At first use: HYPERSEP_SIMD (generic, avx2 or auto;

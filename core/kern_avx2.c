@@ -43,6 +43,28 @@ AVX2 static inline void store4(double *p, cvec c)
     _mm256_storeu_pd(p + 4, hi);
 }
 
+/* Amplitudes ix[0..3] of z as real and imaginary vectors, in the lane
+ * order of load4 (0, 2, 1, 3), and back: two 16-byte halves per vector. */
+AVX2 static inline cvec gather4(const double *z, const size_t ix[4])
+{
+    const __m256d lo = _mm256_loadu2_m128d(z + 2 * ix[1], z + 2 * ix[0]);
+    const __m256d hi = _mm256_loadu2_m128d(z + 2 * ix[3], z + 2 * ix[2]);
+    return (cvec){_mm256_unpacklo_pd(lo, hi), _mm256_unpackhi_pd(lo, hi)};
+}
+
+AVX2 static inline void scatter4(double *z, const size_t ix[4], cvec c)
+{
+    _mm256_storeu2_m128d(z + 2 * ix[1], z + 2 * ix[0], _mm256_unpacklo_pd(c.r, c.i));
+    _mm256_storeu2_m128d(z + 2 * ix[3], z + 2 * ix[2], _mm256_unpackhi_pd(c.r, c.i));
+}
+
+/* ix[l] | b for the four lanes. */
+static inline void or4(size_t o[4], const size_t ix[4], size_t b)
+{
+    for (int l = 0; l < 4; l++)
+        o[l] = ix[l] | b;
+}
+
 typedef struct {
     __m256d r0, i0, r1, i1;
 } cvcoef;
@@ -114,6 +136,123 @@ AVX2 void hs_kern_avx2_quads(double a[4][4], int pf, const double v[4], double *
     }
     for (int j = 0; j < 4; j++)
         lanes_out(a[j], A[j]);
+}
+AVX2 void hs_kern_avx2_signs(uint64_t *o, const uint64_t *bits, size_t w0, size_t w1, int from_plus, int stream,
+                             uint64_t abits)
+{
+    const __m256i sign = _mm256_set1_epi64x((long long)(UINT64_C(1) << 63));
+    /* Amplitudes 2j and 2j + 1 of a word in one vector (re, im, re, im):
+     * bit j of the word shifted to bit 63 of both components of the first,
+     * bit j + 1 to those of the second; from |+> the imaginary parts stay
+     * 0 (the bits of +0.0). */
+    const __m256i keep = from_plus ? _mm256_setr_epi64x((long long)(UINT64_C(1) << 63), 0, (long long)(UINT64_C(1) << 63), 0)
+                                   : sign;
+    const __m256i base = from_plus ? _mm256_setr_epi64x((long long)abits, 0, (long long)abits, 0) : _mm256_setzero_si256();
+    const __m256i two = _mm256_set1_epi64x(2), cnt0 = _mm256_setr_epi64x(63, 63, 62, 62);
+    /* Non-temporal stores need 32-byte alignment; the state's buffers
+     * have 64 (hs_sys_alloc), others take ordinary stores. */
+    stream = stream && ((uintptr_t)(o + 128 * w0) & 31) == 0;
+    for (size_t wd = w0; wd < w1; wd++) {
+        const __m256i x = _mm256_set1_epi64x((long long)bits[wd]);
+        __m256i *p = (__m256i *)(o + 128 * wd), cnt = cnt0;
+        for (int j = 0; j < 64; j += 2) {
+            const __m256i f = _mm256_and_si256(_mm256_sllv_epi64(x, cnt), keep);
+            if (from_plus && stream)
+                _mm256_stream_si256(p, _mm256_xor_si256(base, f));
+            else if (from_plus)
+                _mm256_storeu_si256(p, _mm256_xor_si256(base, f));
+            else
+                _mm256_storeu_si256(p, _mm256_xor_si256(_mm256_loadu_si256(p), f));
+            p++;
+            cnt = _mm256_sub_epi64(cnt, two);
+        }
+    }
+    /* This thread's weakly ordered stores, visible before the caller's
+     * closing barrier. */
+    if (from_plus && stream)
+        _mm_sfence();
+}
+
+/* Unit r of kind (kern.c's unit_one): the first index of its pair or quad. */
+static inline size_t unit_index(int kind, size_t bp, size_t bn, size_t r)
+{
+    const size_t lo = bp < bn ? bp : bn, hi = bp < bn ? bn : bp;
+    return kind == HS_KERN_UNIT_TOP     ? hs_kern_insert0(r, bn)
+           : kind == HS_KERN_UNIT_PAIRS ? hs_kern_insert0(r, bp)
+                                        : hs_kern_insert0(hs_kern_insert0(r, lo), hi);
+}
+
+AVX2 void hs_kern_avx2_rho_units(double a[4][4], const double *z, size_t bit, size_t r0, size_t r1)
+{
+    __m256d A[4] = {lanes_in(a[0]), lanes_in(a[1]), lanes_in(a[2]), lanes_in(a[3])};
+    for (size_t r = r0; r < r1; r += 4) {
+        size_t x[4], y[4];
+        for (int l = 0; l < 4; l++)
+            x[l] = hs_kern_insert0(r + (size_t)l, bit);
+        or4(y, x, bit);
+        acc4(A, gather4(z, x), gather4(z, y));
+    }
+    for (int j = 0; j < 4; j++)
+        lanes_out(a[j], A[j]);
+}
+
+AVX2 void hs_kern_avx2_units(double a[4][4], const double v[4], double *z, size_t half, int kind, size_t bp, size_t bn,
+                             size_t r0, size_t r1)
+{
+    const cvcoef c = coef4(v);
+    __m256d A[4] = {_mm256_setzero_pd(), _mm256_setzero_pd(), _mm256_setzero_pd(), _mm256_setzero_pd()};
+    if (a)
+        for (int j = 0; j < 4; j++)
+            A[j] = lanes_in(a[j]);
+    for (size_t r = r0; r < r1; r += 4) {
+        /* Units r .. r+3 own disjoint amplitudes, so all four are read
+         * before any is written, as each unit alone reads its inputs
+         * first. */
+        size_t x[4], xh[4], y[4], yh[4];
+        for (int l = 0; l < 4; l++)
+            x[l] = unit_index(kind, bp, bn, r + (size_t)l);
+        or4(xh, x, half);
+        if (kind == HS_KERN_UNIT_TOP) {
+            /* Outputs x and x|bn from the two halves. */
+            or4(y, x, bn);
+            or4(yh, xh, bn);
+            const cvec n0 = lin4(&c, gather4(z, x), gather4(z, xh)), n1 = lin4(&c, gather4(z, y), gather4(z, yh));
+            scatter4(z, x, n0);
+            scatter4(z, y, n1);
+            acc4(A, n0, n1);
+        } else if (kind == HS_KERN_UNIT_PAIRS) {
+            /* Outputs x and x|bp, from the lower and the upper half. */
+            or4(y, x, bp);
+            or4(yh, xh, bp);
+            const cvec n0 = lin4(&c, gather4(z, x), gather4(z, y)), n1 = lin4(&c, gather4(z, xh), gather4(z, yh));
+            scatter4(z, x, n0);
+            scatter4(z, y, n1);
+            if (a)
+                acc4(A, n0, n1);
+        } else {
+            /* Outputs x, x|bn from the lower half and x|bp, x|bp|bn from
+             * the upper; the quad's two pairs go to the lane in turn. */
+            size_t xn[4], xp[4], xpn[4], xnh[4], xph[4], xpnh[4];
+            or4(xn, x, bn);
+            or4(xp, x, bp);
+            or4(xpn, xp, bn);
+            or4(xnh, xn, half);
+            or4(xph, xp, half);
+            or4(xpnh, xpn, half);
+            const cvec n00 = lin4(&c, gather4(z, x), gather4(z, xp)), n01 = lin4(&c, gather4(z, xn), gather4(z, xpn));
+            const cvec n10 = lin4(&c, gather4(z, xh), gather4(z, xph));
+            const cvec n11 = lin4(&c, gather4(z, xnh), gather4(z, xpnh));
+            scatter4(z, x, n00);
+            scatter4(z, xn, n01);
+            scatter4(z, xp, n10);
+            scatter4(z, xpn, n11);
+            acc4(A, n00, n01);
+            acc4(A, n10, n11);
+        }
+    }
+    if (a)
+        for (int j = 0; j < 4; j++)
+            lanes_out(a[j], A[j]);
 }
 #else
 /* Not x86-64: no AVX2 variant (kern.c). */

@@ -1,10 +1,17 @@
-/* Internal to the kernel files (kern.c, kern_avx2.c): the software prefetch
- * of the runs, shared so that both variants prefetch alike. */
+/* Internal to the kernel files (kern.c, kern_avx2.c): index arithmetic and
+ * the software prefetch of the runs, shared so that both variants index and
+ * prefetch alike, and the explicit AVX2 kernels. */
 #ifndef HS_KERN_RUN_H
 #define HS_KERN_RUN_H
 
 #include <stddef.h>
 #include <stdint.h>
+
+/* Inserts a 0 bit at bit b (a power of two) of x. */
+static inline __attribute__((always_inline)) size_t hs_kern_insert0(size_t x, size_t b)
+{
+    return ((x & ~(b - 1)) << 1) | (x & (b - 1));
+}
 
 /* Software prefetch, for runs of at most PF_RUN amplitudes only: there the
  * hardware prefetcher, which follows a stream within a 4 KiB page, left the
@@ -42,5 +49,21 @@ void hs_kern_avx2_pairs(double a[4][4], int pf, const double v[4], double *o0, d
 void hs_kern_avx2_quads(double a[4][4], int pf, const double v[4], double *o00, double *o01, double *o10,
                         double *o11, const double *u00, const double *u01, const double *u10, const double *u11,
                         size_t m);
+/* The units [r0, r1) of the fused collapse-and-sums (kern.c's unit_one,
+ * kind HS_KERN_UNIT_TOP, _PAIRS or _QUADS), four units per vector, each
+ * unit's amplitudes gathered by index: for the units whose runs are shorter
+ * than four amplitudes (the run bit 0 or 1), bitwise unit_one's numbers.
+ * With a NULL (kind _PAIRS only), the collapse alone (kern.c's collapse).
+ * rho_units: the sums of pairs [r0, r1) along bit (rho_body). r0 % 4 == 0,
+ * (r1 - r0) % 4 == 0. */
+enum { HS_KERN_UNIT_TOP, HS_KERN_UNIT_PAIRS, HS_KERN_UNIT_QUADS };
+void hs_kern_avx2_units(double a[4][4], const double v[4], double *z, size_t half, int kind, size_t bp, size_t bn,
+                        size_t r0, size_t r1);
+void hs_kern_avx2_rho_units(double a[4][4], const double *z, size_t bit, size_t r0, size_t r1);
+/* The sign pass (kern.c's signs_body) over whole words [w0, w1) of bits:
+ * o holds the amplitudes as 64-bit words (re, im), abits the bits of a;
+ * with from_plus and stream, non-temporal stores, fenced before return. */
+void hs_kern_avx2_signs(uint64_t *o, const uint64_t *bits, size_t w0, size_t w1, int from_plus, int stream,
+                        uint64_t abits);
 
 #endif

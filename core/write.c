@@ -7,6 +7,7 @@
 
 #include "combin.h"
 #include "kern.h"
+#include "stream.h"
 #include "sys.h"
 
 /* Position bitmask (d = 2) of the given site labels. */
@@ -161,16 +162,19 @@ void hs_write_anf_bits(int n, const hs_edge *e, size_t ne, uint64_t *bits)
 
 void hs_write_sign_bits(hs_amp *amp, size_t len, const uint64_t *bits, int from_plus, double a)
 {
-    /* Ordinary stores from |+> too: streaming ones (core/stream.h) made
-     * this pass slower here (bench engine write_deferred_init at n = 24:
-     * 1.35-1.96 passes against 1.19-1.40). Chunks of SIGN_CHUNK amplitudes
-     * (a multiple of 64: whole words of bits). */
+    /* From |+>, streaming stores (core/stream.h) above HS_STREAM_MIN in the
+     * AVX2 variant: write_deferred_init at n = 24 went from 10.4 ms to
+     * 8.1 ms with them (bench engine, one run of each). With the earlier
+     * scalar pass they made it slower (1.35-1.96 passes against 1.19-1.40).
+     * Chunks of SIGN_CHUNK amplitudes (a multiple of 64: whole words of
+     * bits). */
     enum { SIGN_CHUNK = 1 << 14 };
     const hs_kern *k = hs_kern_get();
     const size_t nch = (len + SIGN_CHUNK - 1) / SIGN_CHUNK;
+    const int stream = from_plus && hs_stream_enabled(len);
     HS_PAR_FOR(hs_sys_par(len), for (size_t c = 0; c < nch; c++) {
         const size_t z0 = c * SIGN_CHUNK, z1 = z0 + SIGN_CHUNK < len ? z0 + SIGN_CHUNK : len;
-        k->signs(amp, bits, z0, z1, from_plus, a);
+        k->signs(amp, bits, z0, z1, from_plus, stream, a);
     });
 }
 

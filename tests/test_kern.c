@@ -280,6 +280,9 @@ static void test_signs(void **state)
     fill(in, L, 18);
     const double a = 0.03125;
     static const size_t rg[3][2] = {{0, 640}, {0, L}, {37, 901}};
+    /* stream (non-temporal stores from |+>) needs the 32-byte alignment of
+     * the state's buffers: got has 64. */
+    hs_amp *got64 = aligned_alloc(64, (L + 4) * sizeof *got64), *got16 = got64 + 1;
     for (int plus = 0; plus < 2; plus++)
         for (int j = 0; j < 3; j++) {
             memcpy(want, in, L * sizeof *in);
@@ -287,12 +290,19 @@ static void test_signs(void **state)
                 const int b = (int)(bits[z / 64] >> (z % 64) & 1);
                 want[z] = plus ? (b ? -a : a) : (b ? -want[z] : want[z]);
             }
-            for (int v = 0; v < m; v++) {
-                memcpy(got, in, L * sizeof *in);
-                k[v]->signs(got, bits, rg[j][0], rg[j][1], plus, a);
-                assert_memory_equal(got, want, L * sizeof *want);
-            }
+            for (int v = 0; v < m; v++)
+                for (int stream = 0; stream < 2; stream++) {
+                    memcpy(got64, in, L * sizeof *in);
+                    k[v]->signs(got64, bits, rg[j][0], rg[j][1], plus, stream, a);
+                    assert_memory_equal(got64, want, L * sizeof *want);
+                }
+            /* A buffer 16 bytes off 32-byte alignment takes ordinary
+             * stores (a streaming one there would fault). */
+            memcpy(got16, in, L * sizeof *in);
+            k[m - 1]->signs(got16, bits, rg[j][0], rg[j][1], plus, 1, a);
+            assert_memory_equal(got16, want, L * sizeof *want);
         }
+    free(got64);
     free(in);
     free(want);
     free(got);
