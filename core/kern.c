@@ -359,12 +359,20 @@ KI void collapse_rho_body(hs_amp *amp, size_t len, int p, int top, int np, hs_am
 /* The sharded engine's compaction (dist/dstate.c): outputs t in [t0, t1)
  * get v0 a[i] + v1 a[i + S], i = t with a 0 inserted at bit S = 2^q; rows of
  * S consecutive outputs come from consecutive inputs. */
-KI void compact_body(hs_amp *amp, int q, size_t t0, size_t t1, hs_amp v0, hs_amp v1)
+KI void compact_body(hs_amp *amp, int q, size_t t0, size_t t1, hs_amp v0, hs_amp v1, int simd)
 {
     double *z = (double *)amp;
     const size_t S = (size_t)1 << q;
     const coef v = {creal(v0), cimag(v0), creal(v1), cimag(v1)};
     if (S < 4) {
+        if (HS_KERN_X86 && simd && t0 % 4 == 0) {
+            /* Four outputs per vector from the interleaved inputs
+             * (kern_avx2.c); a ragged tail one by one. */
+            const double vd[4] = {v.r0, v.i0, v.r1, v.i1};
+            const size_t t4 = t0 + ((t1 - t0) & ~(size_t)3);
+            hs_kern_avx2_compact(vd, z, S, t0, t4);
+            t0 = t4;
+        }
         for (size_t t = t0; t < t1; t++) {
             const size_t i = hs_kern_insert0(t, S);
             lin(&v, z + 2 * i, z + 2 * (i + S), z + 2 * t, z + 2 * t + 1);
@@ -378,43 +386,56 @@ KI void compact_body(hs_amp *amp, int q, size_t t0, size_t t1, hs_amp v0, hs_amp
     }
 }
 
-/* The compaction of the outputs of pairs [r0, r1) along bit np < q of the
+/* The compaction of the outputs of pairs [r0, r1) along bit np of the
  * result (pair r: outputs t = r with a 0 inserted at 2^np, and t | 2^np),
  * with their sums into out[4] (lane r mod 4, r0 % 4 == 0): the numbers of
- * compact_body then rho_body, in one pass. */
+ * compact_body then rho_body, in one pass. Output t | 2^np reads input
+ * i | bin, i = t with a 0 inserted at S: bin = 2^np below q, 2^(np+1) from
+ * q on (the bit moves up past the removed one). Consecutive pairs have
+ * consecutive outputs and inputs for runs of min(2^np, S). */
 KI void compact_rho_body(hs_amp *amp, int q, int np, size_t r0, size_t r1, hs_amp v0, hs_amp v1, double out[4],
                          int simd)
 {
     double *z = (double *)amp;
-    const size_t S = (size_t)1 << q, bn = (size_t)1 << np;
+    const size_t S = (size_t)1 << q, bn = (size_t)1 << np, bin = np < q ? bn : 2 * bn, run = bn < S ? bn : S;
     const coef v = {creal(v0), cimag(v0), creal(v1), cimag(v1)};
     double a[4][4] = {{0}};
-    assert(r0 % 4 == 0 && np < q);
-    if (bn < 4 || r1 % 4) {
+    assert(r0 % 4 == 0);
+    if (HS_KERN_X86 && simd) {
+        /* Four pairs per vector from consecutive inputs (kern_avx2.c); a
+         * ragged tail one by one. Prefetch where the inputs' contiguous
+         * runs are short: S amplitudes each for S >= 4, below that the 2 bn
+         * of x and y interleaved. */
+        const double vd[4] = {v.r0, v.i0, v.r1, v.i1};
+        const size_t r4 = r0 + ((r1 - r0) & ~(size_t)3);
+        hs_kern_avx2_compact_rho(a, (S >= 4 ? run : bn) <= HS_KERN_PF_RUN, vd, z, S, bn, bin, r0, r4);
+        for (size_t r = r4; r < r1; r++) {
+            const size_t t = hs_kern_insert0(r, bn), i = hs_kern_insert0(t, S);
+            pair_step(a, (int)(r & 3), &v, z, t, t | bn, i, i + S, i | bin, (i | bin) + S);
+        }
+        finish(a, out);
+        return;
+    }
+    if (run < 4 || r1 % 4) {
         size_t r = r0;
         for (; r + 4 <= r1; r += 4)
             for (int l = 0; l < 4; l++) {
                 const size_t t = hs_kern_insert0(r + (size_t)l, bn), i = hs_kern_insert0(t, S);
-                pair_step(a, l, &v, z, t, t | bn, i, i + S, i | bn, (i | bn) + S);
+                pair_step(a, l, &v, z, t, t | bn, i, i + S, i | bin, (i | bin) + S);
             }
         for (; r < r1; r++) {
             const size_t t = hs_kern_insert0(r, bn), i = hs_kern_insert0(t, S);
-            pair_step(a, (int)(r & 3), &v, z, t, t | bn, i, i + S, i | bn, (i | bn) + S);
+            pair_step(a, (int)(r & 3), &v, z, t, t | bn, i, i + S, i | bin, (i | bin) + S);
         }
         finish(a, out);
         return;
     }
     for (size_t r = r0; r < r1;) {
-        const size_t left = bn - (r & (bn - 1)), m = left < r1 - r ? left : r1 - r;
         const size_t t = hs_kern_insert0(r, bn), i = hs_kern_insert0(t, S);
-        const int pf = bn <= HS_KERN_PF_RUN;
-        const double vd[4] = {v.r0, v.i0, v.r1, v.i1};
-        if (HS_KERN_X86 && simd)
-            hs_kern_avx2_pairs(a, pf, vd, z + 2 * t, z + 2 * (t | bn), z + 2 * i, z + 2 * (i + S), z + 2 * (i | bn),
-                               z + 2 * ((i | bn) + S), m);
-        else
-            two_run(a, 1, pf, &v, z + 2 * t, z + 2 * (t | bn), z + 2 * i, z + 2 * (i + S), z + 2 * (i | bn),
-                    z + 2 * ((i | bn) + S), 0, m);
+        const size_t lb = bn - (r & (bn - 1)), ls = S - (t & (S - 1)), left = lb < ls ? lb : ls;
+        const size_t m = left < r1 - r ? left : r1 - r;
+        two_run(a, 1, run <= HS_KERN_PF_RUN, &v, z + 2 * t, z + 2 * (t | bn), z + 2 * i, z + 2 * (i + S),
+                z + 2 * (i | bin), z + 2 * ((i | bin) + S), 0, m);
         r += m;
     }
     finish(a, out);
@@ -494,7 +515,7 @@ KI void signs_body(hs_amp *amp, const uint64_t *bits, size_t z0, size_t z1, int 
     }                                                                                                      \
     attr static void compact_##suffix(hs_amp *amp, int q, size_t t0, size_t t1, hs_amp v0, hs_amp v1)      \
     {                                                                                                      \
-        compact_body(amp, q, t0, t1, v0, v1);                                                              \
+        compact_body(amp, q, t0, t1, v0, v1, simd);                                                            \
     }                                                                                                      \
     attr static void signs_##suffix(hs_amp *amp, const uint64_t *bits, size_t z0, size_t z1, int from_plus, \
                                     int stream, double a)                                                  \

@@ -54,9 +54,10 @@ typedef struct {
      * q, written over a[t]; the caller orders the outputs so that none
      * overwrites an input still to be read. */
     void (*compact)(hs_amp *amp, int q, size_t t0, size_t t1, hs_amp v0, hs_amp v1);
-    /* The same for the outputs of pairs [r0, r1) along bit np < q of the
-     * result, r0 % 4 == 0, with their sums into out[4]: the numbers of
-     * compact then rho, in one pass. */
+    /* The same for the outputs of pairs [r0, r1) along bit np of the
+     * result (below q or not), r0 % 4 == 0, with their sums into out[4]:
+     * the numbers of compact then rho, in one pass. The caller orders the
+     * ranges so that no pair writes an input still to be read. */
     void (*compact_rho)(hs_amp *amp, int q, int np, size_t r0, size_t r1, hs_amp v0, hs_amp v1, double out[4]);
     /* The sign pass of hs_write_sign_bits on amplitudes [z0, z1): bit z of
      * bits flips amp[z], or with from_plus amp[z] = +-a; with from_plus and

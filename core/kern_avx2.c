@@ -173,6 +173,103 @@ AVX2 void hs_kern_avx2_signs(uint64_t *o, const uint64_t *bits, size_t w0, size_
         _mm_sfence();
 }
 
+/* Steps 0..3 of the compaction's two inputs x = a[i(t)], y = a[i(t) + S]
+ * for four consecutive outputs t (the first a multiple of 4) from p =
+ * a + i(t0): contiguous runs for S >= 4; for S = 2 the amplitudes go x x y
+ * y x x y y, for S = 1 x y x y x y x y. Lane order that of load4. */
+AVX2 static inline void load_xy(const double *p, size_t S, cvec *x, cvec *y)
+{
+    if (S >= 4) {
+        *x = load4(p);
+        *y = load4(p + 2 * S);
+    } else if (S == 2) {
+        const __m256d x01 = _mm256_loadu_pd(p), y01 = _mm256_loadu_pd(p + 4);
+        const __m256d x23 = _mm256_loadu_pd(p + 8), y23 = _mm256_loadu_pd(p + 12);
+        *x = (cvec){_mm256_unpacklo_pd(x01, x23), _mm256_unpackhi_pd(x01, x23)};
+        *y = (cvec){_mm256_unpacklo_pd(y01, y23), _mm256_unpackhi_pd(y01, y23)};
+    } else {
+        /* (x0 y0) (x1 y1) (x2 y2) (x3 y3) -> (x0 x1) (x2 x3), (y0 y1) (y2 y3). */
+        const __m256d a0 = _mm256_loadu_pd(p), a1 = _mm256_loadu_pd(p + 4);
+        const __m256d a2 = _mm256_loadu_pd(p + 8), a3 = _mm256_loadu_pd(p + 12);
+        const __m256d x01 = _mm256_permute2f128_pd(a0, a1, 0x20), x23 = _mm256_permute2f128_pd(a2, a3, 0x20);
+        const __m256d y01 = _mm256_permute2f128_pd(a0, a1, 0x31), y23 = _mm256_permute2f128_pd(a2, a3, 0x31);
+        *x = (cvec){_mm256_unpacklo_pd(x01, x23), _mm256_unpackhi_pd(x01, x23)};
+        *y = (cvec){_mm256_unpacklo_pd(y01, y23), _mm256_unpackhi_pd(y01, y23)};
+    }
+}
+
+/* Outputs t .. t+3 (t % 4 == 0) of the compaction, v0 a[i] + v1 a[i + S]
+ * with i = t with a 0 inserted at S. */
+AVX2 static inline cvec compact4(const cvcoef *c, const double *z, size_t S, size_t t)
+{
+    cvec x, y;
+    load_xy(z + 2 * hs_kern_insert0(t, S), S, &x, &y);
+    return lin4(c, x, y);
+}
+
+AVX2 void hs_kern_avx2_compact(const double v[4], double *z, size_t S, size_t t0, size_t t1)
+{
+    const cvcoef c = coef4(v);
+    for (size_t t = t0; t < t1; t += 4)
+        store4(z + 2 * t, compact4(&c, z, S, t));
+}
+
+/* (x0, x2, x4, x6) or (x1, x3, x5, x7) of c0 = (x0, x2, x1, x3) and
+ * c1 = (x4, x6, x5, x7) in lane order (0, 2, 1, 3): the 128-bit halves
+ * `half` (0x20 low, 0x31 high) of both, then lanes 0, 2, 1, 3. */
+AVX2 static inline __m256d pairs_of(__m256d c0, __m256d c1, int half)
+{
+    const __m256d h = half == 0x20 ? _mm256_permute2f128_pd(c0, c1, 0x20) : _mm256_permute2f128_pd(c0, c1, 0x31);
+    return _mm256_permute4x64_pd(h, 0xD8);
+}
+
+AVX2 void hs_kern_avx2_compact_rho(double a[4][4], int pf, const double v[4], double *z, size_t S, size_t bn,
+                                   size_t bin, size_t r0, size_t r1)
+{
+    const cvcoef c = coef4(v);
+    __m256d A[4] = {lanes_in(a[0]), lanes_in(a[1]), lanes_in(a[2]), lanes_in(a[3])};
+    for (size_t r = r0; r < r1; r += 4) {
+        /* Four pairs, all inputs read before the outputs are written;
+         * within a wave of the compaction no pair writes what another
+         * reads. */
+        if (bn >= 4) {
+            /* Outputs t .. t+3 and their partners at + bn. */
+            const size_t t = hs_kern_insert0(r, bn);
+            if (pf) {
+                const double *x0 = z + 2 * hs_kern_insert0(t, S), *x1 = z + 2 * (hs_kern_insert0(t, S) | bin);
+                hs_kern_prefetch4(0, x0, x0 + 2 * S, x1, x1 + 2 * S);
+            }
+            const cvec n0 = compact4(&c, z, S, t), n1 = compact4(&c, z, S, t | bn);
+            store4(z + 2 * t, n0);
+            store4(z + 2 * (t | bn), n1);
+            acc4(A, n0, n1);
+        } else {
+            /* bn = 1 or 2: the four pairs' outputs are the eight
+             * consecutive T .. T+7, T = 2r. In lane order (0, 2, 1, 3)
+             * c0 holds T+0, T+2, T+1, T+3 and c1 T+4, T+6, T+5, T+7.
+             * Pairs r .. r+3 in lane order have first outputs T+0, T+4,
+             * T+1, T+5 for bn = 2 (the unpacks) and T+0, T+4, T+2, T+6
+             * for bn = 1 (the 128-bit halves, reordered); the partners
+             * are the rest. */
+            const size_t T = 2 * r;
+            const cvec c0 = compact4(&c, z, S, T), c1 = compact4(&c, z, S, T + 4);
+            store4(z + 2 * T, c0);
+            store4(z + 2 * (T + 4), c1);
+            cvec n0, n1;
+            if (bn == 2) {
+                n0 = (cvec){_mm256_unpacklo_pd(c0.r, c1.r), _mm256_unpacklo_pd(c0.i, c1.i)};
+                n1 = (cvec){_mm256_unpackhi_pd(c0.r, c1.r), _mm256_unpackhi_pd(c0.i, c1.i)};
+            } else {
+                n0 = (cvec){pairs_of(c0.r, c1.r, 0x20), pairs_of(c0.i, c1.i, 0x20)};
+                n1 = (cvec){pairs_of(c0.r, c1.r, 0x31), pairs_of(c0.i, c1.i, 0x31)};
+            }
+            acc4(A, n0, n1);
+        }
+    }
+    for (int j = 0; j < 4; j++)
+        lanes_out(a[j], A[j]);
+}
+
 /* Unit r of kind (kern.c's unit_one): the first index of its pair or quad. */
 static inline size_t unit_index(int kind, size_t bp, size_t bn, size_t r)
 {

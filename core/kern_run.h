@@ -60,6 +60,13 @@ enum { HS_KERN_UNIT_TOP, HS_KERN_UNIT_PAIRS, HS_KERN_UNIT_QUADS };
 void hs_kern_avx2_units(double a[4][4], const double v[4], double *z, size_t half, int kind, size_t bp, size_t bn,
                         size_t r0, size_t r1);
 void hs_kern_avx2_rho_units(double a[4][4], const double *z, size_t bit, size_t r0, size_t r1);
+/* Pairs [r0, r1) of kern.c's compact_rho_body, four per vector, from
+ * consecutive inputs for any S and bn (prefetching with pf); compact: the
+ * outputs [t0, t1) of compact_body. r0, t0 % 4 == 0, (r1 - r0) % 4 == 0,
+ * (t1 - t0) % 4 == 0. */
+void hs_kern_avx2_compact_rho(double a[4][4], int pf, const double v[4], double *z, size_t S, size_t bn,
+                              size_t bin, size_t r0, size_t r1);
+void hs_kern_avx2_compact(const double v[4], double *z, size_t S, size_t t0, size_t t1);
 /* The sign pass (kern.c's signs_body) over whole words [w0, w1) of bits:
  * o holds the amplitudes as 64-bit words (re, im), abits the bits of a;
  * with from_plus and stream, non-temporal stores, fenced before return. */

@@ -297,8 +297,9 @@ void hs_dstate_probs(hs_dstate *s, int site, const hs_unitary *u, double *p)
  * one after another, each split into chunks across threads. Wave 0 (t < S)
  * reads a[t] and a[t + S] and writes a[t]: element-wise in place.
  *
- * With np >= 0 (a position below q) the pass also yields the sums of the
- * next query on np in the state it leaves: the per-block sums part[nb][4] of
+ * With np >= 0 (a position of the result, below q or not) the pass also
+ * yields the sums of the next query on np in the state it leaves: the
+ * per-block sums part[nb][4] of
  * hs_state_rho_root's blocks. A block of pairs has its outputs in one
  * aligned range of W = 2 max(block, 2^np) outputs; waves from W on are
  * aligned and at least W long, so each of their blocks is computed and
@@ -416,8 +417,9 @@ static void merge_small(hs_dstate *s)
 }
 
 /* The collapse of the pending query and the discard of its site; with
- * np >= 0 (a local query with np below it, no merge after: see
- * hs_dstate_collapse_probs) the next site's block sums into part. */
+ * np >= 0 (a local query and a local next site at position np of the
+ * result, no merge after: see hs_dstate_collapse_probs) the next site's
+ * block sums into part. */
 static int collapse(hs_dstate *s, int outcome, int np, double *part)
 {
     assert(s->q_pos >= 0 && (outcome == 0 || outcome == 1));
@@ -454,12 +456,13 @@ int hs_dstate_collapse_probs(hs_dstate *s, int outcome, int next_site, const hs_
 {
     assert(s->q_pos >= 0 && u->kind == HS_U_MATRIX);
     assert(next_site >= 0 && next_site < s->n && s->pos_of_site[next_site] >= 0);
-    const int np = s->pos_of_site[next_site];
-    /* Fused when the query and the next one are local with np below the
-     * measured position (np keeps its position), and the slice after the
-     * collapse still holds two blocks of amplitudes (no merge of slices):
-     * the same on every rank. */
-    const int fuse = s->q_bit < 0 && np < s->q_pos && ((size_t)1 << (s->n_loc - 1)) >= 2 * s->block;
+    const int old_np = s->pos_of_site[next_site];
+    /* Fused when the query and the next one are local, and the slice after
+     * the collapse still holds two blocks of amplitudes (no merge of
+     * slices): the same on every rank. The next site keeps its position
+     * below the measured one and moves down one above it. */
+    const int np = old_np < s->q_pos ? old_np : old_np - 1;
+    const int fuse = s->q_bit < 0 && old_np < s->n_loc && ((size_t)1 << (s->n_loc - 1)) >= 2 * s->block;
     if (!fuse) {
         if (hs_dstate_collapse(s, outcome) != 0)
             return -1;
