@@ -113,8 +113,8 @@ int hs_dstate_is_global(const hs_dstate *s, int site);
 void hs_dstate_probs(hs_dstate *s, int site, const hs_unitary *u, double *p);
 int hs_dstate_collapse(hs_dstate *s, int outcome);
 /* Collective: hs_dstate_collapse then hs_dstate_probs of next_site, with the
- * same numbers bitwise; when both queries are local and the next site sits
- * below the measured one, in one pass (the compaction yields the sums).
+ * same numbers bitwise; when both queries are local and no slices merge
+ * after the collapse, in one pass (the compaction yields the sums).
  * Returns -1 as hs_dstate_collapse does (no distribution then). */
 int hs_dstate_collapse_probs(hs_dstate *s, int outcome, int next_site, const hs_unitary *u, double *p);
 
