@@ -5,19 +5,53 @@
 #include <assert.h>
 #include <cblas.h>
 #include <math.h>
+#include <pthread.h>
 #include <string.h>
+
+#include "dl.h"
+#include "sys.h"
+
+/* OpenBLAS is loaded at the first product (core/dl.h), not at start-up;
+ * HS_OPENBLAS_SONAME comes from the build. */
+#ifdef HS_REAL_DOUBLE
+#define GEMM_NAME "cblas_dgemm"
+static __typeof__(cblas_dgemm) *gemm;
+#else
+#define GEMM_NAME "cblas_sgemm"
+static __typeof__(cblas_sgemm) *gemm;
+#endif
+static __typeof__(openblas_set_num_threads) *set_threads;
+static pthread_once_t gemm_once = PTHREAD_ONCE_INIT;
+static _Atomic int want_threads; /* hs_nn_blas_threads; 0: OpenBLAS's default */
+
+static void gemm_load(void)
+{
+    static const char *const names[2] = {GEMM_NAME, "openblas_set_num_threads"};
+    void (*fn[2])(void);
+    char err[256];
+    if (hs_dl_open(HS_OPENBLAS_SONAME, names, fn, 2, err, sizeof err) != 0)
+        hs_sys_fatal("%s", err);
+    gemm = (__typeof__(gemm))fn[0];
+    set_threads = (__typeof__(set_threads))fn[1];
+    if (want_threads > 0)
+        set_threads(want_threads);
+}
+
+void hs_nn_blas_threads(int threads)
+{
+    assert(threads > 0);
+    want_threads = threads;
+    if (set_threads)
+        set_threads(threads);
+}
 
 void hs_nn_gemm(int tA, int tB, int M, int N, int K, hs_real alpha, const hs_real *A, int lda,
                 const hs_real *B, int ldb, hs_real beta, hs_real *C, int ldc)
 {
     assert(M > 0 && N > 0 && K > 0);
-#ifdef HS_REAL_DOUBLE
-    cblas_dgemm(CblasRowMajor, tA ? CblasTrans : CblasNoTrans, tB ? CblasTrans : CblasNoTrans, M, N, K,
-                alpha, A, lda, B, ldb, beta, C, ldc);
-#else
-    cblas_sgemm(CblasRowMajor, tA ? CblasTrans : CblasNoTrans, tB ? CblasTrans : CblasNoTrans, M, N, K,
-                alpha, A, lda, B, ldb, beta, C, ldc);
-#endif
+    pthread_once(&gemm_once, gemm_load);
+    gemm(CblasRowMajor, tA ? CblasTrans : CblasNoTrans, tB ? CblasTrans : CblasNoTrans, M, N, K, alpha, A, lda, B,
+         ldb, beta, C, ldc);
 }
 
 void hs_nn_gemm_ref(int tA, int tB, int M, int N, int K, hs_real alpha, const hs_real *A, int lda,

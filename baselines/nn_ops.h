@@ -12,6 +12,10 @@
 
 #include "nn_real.h"
 
+/* OpenBLAS's thread count (openblas_set_num_threads): now if it is loaded,
+ * else when the first product loads it. Not while products run. */
+void hs_nn_blas_threads(int threads);
+
 /* C[M, N] = alpha op(A) op(B) + beta C with op(X) = X^T when tX is nonzero:
  * op(A) is [M, K], op(B) is [K, N]; lda, ldb, ldc are row strides.
  * hs_nn_gemm calls CBLAS; hs_nn_gemm_ref is the plain triple loop (double

@@ -4,7 +4,6 @@
  * row: every position is scored, nout = 2, uniform random tokens and
  * targets, one warm-up step, then R repeats of as many steps as fit in
  * --seconds (at least one; util/bench.h), tokens/s = B T / seconds per step. */
-#include <cblas.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -218,7 +217,7 @@ int hs_cmd_bench_baselines(int argc, char **argv, hs_err *e)
                              hs_sys_fmt_bytes(need, a, sizeof a), hs_sys_fmt_bytes((double)avail, b, sizeof b), src);
             }
         }
-    openblas_set_num_threads(threads);
+    hs_nn_blas_threads(threads);
 
     printf("model,hidden,d_model,layers,heads,batch,seq,vocab,params,threads,repeats,"
            "median_tokens_per_s,min_tokens_per_s,max_tokens_per_s,precision,version,git_rev,host\n");

@@ -1,13 +1,13 @@
 /* `hypersep train`: trains a trainable model of the registry (k-HRNN,
  * ansatz, LSTM, GRU, Transformer) through the one training loop on fresh
  * HSMT sequences, scores it on held-out ones and optionally saves it. */
-#include <cblas.h>
 #include <omp.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "atomic.h"
 #include "cmds.h"
+#include "nn_ops.h"
 #include "opts.h"
 #include "registry.h"
 #include "score.h"
@@ -210,7 +210,7 @@ int hs_cmd_train(int argc, char **argv, hs_err *e)
     hs_atomic *out = NULL;
     if (save && !(out = hs_atomic_open(save, err, sizeof err)))
         return hs_err_usage(e, "train", "--save: %s", err);
-    openblas_set_num_threads(threads);
+    hs_nn_blas_threads(threads);
     omp_set_num_threads(threads);
 
     hs_trainable tr;

@@ -11,6 +11,8 @@
 #ifdef HS_WITH_PAPI
 #include <papi.h>
 #include <pthread.h>
+
+#include "dl.h"
 #endif
 
 static int count;
@@ -31,6 +33,45 @@ static void os_read(double v[2])
 }
 
 #ifdef HS_WITH_PAPI
+/* PAPI is loaded at the first hs_ctr_init (core/dl.h), not at start-up;
+ * where it cannot be loaded the OS counters stand in, as where it counts
+ * nothing. HS_PAPI_SONAME comes from the build. */
+#define PAPI_FNS(X)                                                                                                \
+    X(library_init) X(thread_init) X(create_eventset) X(event_name_to_code) X(add_event) X(add_events) X(start) \
+        X(stop) X(cleanup_eventset) X(destroy_eventset) X(register_thread)
+enum {
+#define X(n) FN_##n,
+    PAPI_FNS(X)
+#undef X
+        FN_COUNT
+};
+static struct {
+#define X(n) __typeof__(PAPI_##n) *n;
+    PAPI_FNS(X)
+#undef X
+} P;
+
+static int papi_load(void)
+{
+    static int loaded = -1; /* hs_ctr_init runs on the main thread only */
+    if (loaded < 0) {
+        static const char *const fn_names[FN_COUNT] = {
+#define X(n) "PAPI_" #n,
+            PAPI_FNS(X)
+#undef X
+        };
+        void (*fn[FN_COUNT])(void);
+        char err[256];
+        loaded = hs_dl_open(HS_PAPI_SONAME, fn_names, fn, FN_COUNT, err, sizeof err) == 0;
+        if (loaded) {
+#define X(n) P.n = (__typeof__(P.n))fn[FN_##n];
+            PAPI_FNS(X)
+#undef X
+        }
+    }
+    return loaded;
+}
+
 static int codes[HS_CTR_MAX];
 /* Each thread counts with its own event set, created on its first start. */
 static _Thread_local int my_set = PAPI_NULL;
@@ -43,12 +84,12 @@ static unsigned long thread_id(void) { return (unsigned long)pthread_self(); }
 static int try_events(const char *const *list, int nlist)
 {
     int set = PAPI_NULL, kept = 0;
-    if (PAPI_create_eventset(&set) != PAPI_OK)
+    if (P.create_eventset(&set) != PAPI_OK)
         return 0;
     names[0] = '\0';
     for (int i = 0; i < nlist && kept < HS_CTR_MAX; i++) {
         int code;
-        if (PAPI_event_name_to_code((char *)list[i], &code) != PAPI_OK || PAPI_add_event(set, code) != PAPI_OK)
+        if (P.event_name_to_code((char *)list[i], &code) != PAPI_OK || P.add_event(set, code) != PAPI_OK)
             continue;
         codes[kept++] = code;
         if (names[0])
@@ -57,16 +98,18 @@ static int try_events(const char *const *list, int nlist)
     }
     /* A set that cannot start (no counters in this VM) counts nothing. */
     long long v[HS_CTR_MAX];
-    if (kept && (PAPI_start(set) != PAPI_OK || PAPI_stop(set, v) != PAPI_OK))
+    if (kept && (P.start(set) != PAPI_OK || P.stop(set, v) != PAPI_OK))
         kept = 0;
-    PAPI_cleanup_eventset(set);
-    PAPI_destroy_eventset(&set);
+    P.cleanup_eventset(set);
+    P.destroy_eventset(&set);
     return kept;
 }
 
 static int papi_init(void)
 {
-    if (PAPI_library_init(PAPI_VER_CURRENT) != PAPI_VER_CURRENT || PAPI_thread_init(thread_id) != PAPI_OK)
+    if (!papi_load())
+        return 0;
+    if (P.library_init(PAPI_VER_CURRENT) != PAPI_VER_CURRENT || P.thread_init(thread_id) != PAPI_OK)
         return 0;
     static const char *const hw[] = {"PAPI_TOT_CYC", "PAPI_TOT_INS", "PAPI_L2_TCM", "PAPI_L3_TCM"};
     static const char *const sw[] = {"perf::TASK-CLOCK", "perf::PAGE-FAULTS"};
@@ -97,11 +140,11 @@ void hs_ctr_start(void)
 #pragma omp parallel
         {
             if (my_set == PAPI_NULL) {
-                PAPI_register_thread();
-                PAPI_create_eventset(&my_set);
-                PAPI_add_events(my_set, codes, count);
+                P.register_thread();
+                P.create_eventset(&my_set);
+                P.add_events(my_set, codes, count);
             }
-            my_running = PAPI_start(my_set) == PAPI_OK;
+            my_running = P.start(my_set) == PAPI_OK;
         }
         return;
     }
@@ -116,7 +159,7 @@ void hs_ctr_stop(double *acc)
 #pragma omp parallel
         {
             long long v[HS_CTR_MAX];
-            if (my_running && PAPI_stop(my_set, v) == PAPI_OK) {
+            if (my_running && P.stop(my_set, v) == PAPI_OK) {
 #pragma omp critical
                 for (int i = 0; i < count; i++)
                     acc[i] += (double)v[i];

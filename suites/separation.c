@@ -14,7 +14,6 @@
  * at the end the summary (suites/sepsum.h) per group on stdout and in
  * DIR/separation_summary.tsv. Qubit tasks with n >= shard_min_n run on the
  * sharded engine, each configuration on a group of ranks (suites/shard.h). */
-#include <cblas.h>
 #include <math.h>
 #include <omp.h>
 #include <stdarg.h>
@@ -28,6 +27,7 @@
 #include "dkgrad.h"
 #include "dsource.h"
 #include "exact.h"
+#include "nn_ops.h"
 #include "registry.h"
 #include "runner.h"
 #include "schema.h"
@@ -482,7 +482,7 @@ int hs_suite_separation(int argc, char **argv, hs_err *e)
         hs_config_free(&x.cfg);
         return rc;
     }
-    openblas_set_num_threads(cli.threads);
+    hs_nn_blas_threads(cli.threads);
     omp_set_num_threads(cli.threads);
 
     hs_run_item *items = hs_calloc((size_t)(x.nconf ? x.nconf : 1), sizeof *items);

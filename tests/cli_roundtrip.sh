@@ -106,5 +106,20 @@ ops=$(tail -n +2 "$tmp/bench.csv" | cut -d, -f4 | paste -sd' ')
              END { exit bad || n != 12 }' "$tmp/bench.csv"
 check "bench engine: all operations, passes = median / stream (status $st, operations '$ops')" $?
 
+# Start-up: OpenBLAS and PAPI are loaded at first use (core/dl.h), so a bare
+# command loads neither (glibc's LD_DEBUG=files lists every object loaded),
+# and a training run of an LSTM loads OpenBLAS (the listing does show it).
+LD_DEBUG=files "$hs" version >/dev/null 2>"$tmp/ld0.txt"
+st=$?
+heavy=$(grep -c 'file=libopenblas\|file=libpapi' "$tmp/ld0.txt")
+libc=$(grep -c 'file=libc\.so' "$tmp/ld0.txt")
+[ "$st" -eq 0 ] && [ "$heavy" -eq 0 ] && [ "$libc" -ge 1 ]
+check "version loads neither OpenBLAS nor PAPI (status $st, $heavy of them, libc listed $libc times)" $?
+LD_DEBUG=files "$hs" train --model lstm --n 4 --k 2 --ell 3 --steps 5 --batch 4 --eval 5 >/dev/null 2>"$tmp/ld1.txt"
+st=$?
+blas=$(grep -c 'file=libopenblas' "$tmp/ld1.txt")
+[ "$st" -eq 0 ] && [ "$blas" -ge 1 ]
+check "train --model lstm loads OpenBLAS at its first product (status $st, listed $blas times)" $?
+
 echo "cli_roundtrip: $passes passed, $fails failed"
 [ "$fails" -eq 0 ]

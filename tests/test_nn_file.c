@@ -14,13 +14,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <cblas.h>
 #include <cmocka.h>
 
 #include "atomic.h"
 #include "nn.h"
 #include "nn_file.h"
 #include "nn_model.h"
+#include "nn_ops.h"
 #include "sys.h"
 
 static char dir[64];
@@ -331,7 +331,7 @@ static void test_writer_is_atomic(void **state)
 int main(void)
 {
     /* One BLAS thread: threads only slow down products this small. */
-    openblas_set_num_threads(1);
+    hs_nn_blas_threads(1);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_round_trip, setup, teardown),
         cmocka_unit_test_setup_teardown(test_other_width_is_converted, setup, teardown),

@@ -14,7 +14,6 @@
 #include <stdint.h>
 #include <string.h>
 
-#include <cblas.h>
 #include <cmocka.h>
 
 #include "attention.h"
@@ -438,7 +437,7 @@ static void test_quantize(void **state)
 int main(void)
 {
     /* One BLAS thread: threads only slow down products this small. */
-    openblas_set_num_threads(1);
+    hs_nn_blas_threads(1);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_gemm_matches_reference),
         cmocka_unit_test(test_linear_backward),

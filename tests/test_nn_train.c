@@ -12,7 +12,6 @@
 #include <stdint.h>
 #include <string.h>
 
-#include <cblas.h>
 #include <cmocka.h>
 
 #include "nn.h"
@@ -155,7 +154,7 @@ static void test_fast_tanh(void **state)
 int main(void)
 {
     /* One BLAS thread: threads only slow down products this small. */
-    openblas_set_num_threads(1);
+    hs_nn_blas_threads(1);
     omp_set_num_threads(1); /* the generator's state has 16 amplitudes */
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fast_tanh),

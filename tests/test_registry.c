@@ -11,11 +11,11 @@
 #include <stdint.h>
 #include <string.h>
 
-#include <cblas.h>
 #include <cmocka.h>
 #include <omp.h>
 
 #include "registry.h"
+#include "nn_ops.h"
 #include "sys.h"
 
 static hs_hsmt task(int n, int k, long ell)
@@ -179,7 +179,7 @@ static void test_labels(void **state)
 
 int main(void)
 {
-    openblas_set_num_threads(1);
+    hs_nn_blas_threads(1);
     omp_set_num_threads(1);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_names),    cmocka_unit_test(test_memory), cmocka_unit_test(test_checks),

@@ -11,7 +11,6 @@
 #include <stdint.h>
 #include <string.h>
 
-#include <cblas.h>
 #include <cmocka.h>
 
 #include "nn_check.h"
@@ -275,7 +274,7 @@ static void test_memory_and_params(void **state)
 int main(void)
 {
     /* One BLAS thread: threads only slow down products this small. */
-    openblas_set_num_threads(1);
+    hs_nn_blas_threads(1);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_lstm_forward_matches_reference),
         cmocka_unit_test(test_gru_forward_matches_reference),

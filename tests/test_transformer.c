@@ -9,10 +9,10 @@
 #include <stdint.h>
 #include <string.h>
 
-#include <cblas.h>
 #include <cmocka.h>
 
 #include "nn_check.h"
+#include "nn_ops.h"
 #include "sys.h"
 
 static const int pos[3] = {1, 3, 4};
@@ -155,7 +155,7 @@ static void test_quantised(void **state)
 int main(void)
 {
     /* One BLAS thread: threads only slow down products this small. */
-    openblas_set_num_threads(1);
+    hs_nn_blas_threads(1);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_gradient),
         cmocka_unit_test(test_causal_and_batch_independent),

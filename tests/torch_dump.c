@@ -12,7 +12,6 @@
  *   adam lr weight_decay clip steps
  *   param NAME ROWS COLS v...   grad NAME ROWS COLS v...
  *   after NAME ROWS COLS v...   (parameters after the AdamW steps) */
-#include <cblas.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,7 +44,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: torch_dump lstm|gru|transformer FILE\n");
         return HS_EXIT_USAGE;
     }
-    openblas_set_num_threads(1);
+    hs_nn_blas_threads(1);
     const int kind = hs_nn_kind_parse(argv[1]);
     /* An HSMT-like layout: ell = 2 writes, SEP, q = 3 query/outcome pairs. */
     const int B = 3, T = 9, npos = 3, pos[3] = {3, 5, 7};
