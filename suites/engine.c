@@ -23,6 +23,7 @@
 #include "dsize.h"
 #include "dstate.h"
 #include "hsmt.h"
+#include "kern.h"
 #include "opts.h"
 #include "rng.h"
 #include "schema.h"
@@ -219,11 +220,12 @@ static int append_rows(hs_csv *csv, const bench *b, const run_config *c, const r
             snprintf(ctr[i], sizeof ctr[i], "%.6g", r->ctr[i]);
         len += (size_t)snprintf(rows + len, cap - len,
                                 "%d,%d,%llu,%d,%d,%d,%llu,%s,%.6e,%.6e,%.6e,%.6e,%.4f,%zu,%.0f,%.6e,%llu,"
-                                "%s,%s,%s,%s,%s,%d,%s,%s,%s,%s,%s\n",
+                                "%s,%s,%s,%s,%s,%d,%s,%s,%s,%s,%s,%s\n",
                                 b->n, c->k, (unsigned long long)b->ell, c->ranks, c->threads, c->repeats,
                                 (unsigned long long)c->seed, op_name[op], r->t.med, r->t.min, r->t.max, stream,
                                 r->t.med / stream, slice, r->exch_bytes, r->exch_med, mem, hs_ctr_names(), ctr[0],
-                                ctr[1], ctr[2], ctr[3], nodes, hs_comm_kind(), hs_version, hs_git_rev,
+                                ctr[1], ctr[2], ctr[3], nodes, hs_comm_kind(), hs_kern_name(hs_kern_get()->level),
+                                hs_version, hs_git_rev,
                                 hs_sys_host(), ts);
         assert(len < cap);
     }

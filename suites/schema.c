@@ -45,7 +45,7 @@ static const hs_col engine[] = {
     {"operation", S}, {"median_s", F}, {"min_s", F}, {"max_s", F}, {"stream_median_s", F}, {"passes", F},
     {"slice_amps", I}, {"exchange_bytes", F}, {"exchange_median_s", F}, {"mem_per_rank_bytes", I},
     {"counters", S}, {"ctr1", F}, {"ctr2", F}, {"ctr3", F}, {"ctr4", F}, {"nodes", I}, {"transport", S},
-    {"version", S}, {"git_rev", S}, {"host", S}, {"timestamp", S}};
+    {"kernels", S}, {"version", S}, {"git_rev", S}, {"host", S}, {"timestamp", S}};
 
 #define TABLE(name, key) {#name, name, (int)(sizeof name / sizeof name[0]), key}
 static const hs_schema schemas[] = {

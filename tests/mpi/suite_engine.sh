@@ -32,6 +32,15 @@ check "stream is one pass of itself" $?
 test "$(($(wc -l <"$f") - 1))" -eq 12 && test "$(grep -c 'already in' "$tmp/err")" -eq 2
 check "rerun measures only the new n=12" $?
 
+# The kernels column names the variant that ran: the one HYPERSEP_SIMD forces
+# (generic runs on every x86-64 CPU), in every row.
+HYPERSEP_SIMD=generic "$hs" suite engine --n-list 10 --repeats 2 --out "$tmp/gen" 2>/dev/null
+st=$?
+awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "kernels") c = i; next }
+         { n++; if (!c || $c != "generic") bad = 1 }
+         END { exit bad || !c || n != 4 }' "$tmp/gen/engine.csv"
+check "kernels column: generic in all 4 rows under HYPERSEP_SIMD=generic (status $st)" $?
+
 # expect_usage_error PATTERN ARGS...
 expect_usage_error() {
     pattern=$1; shift
