@@ -401,42 +401,35 @@ KI void compact_rho_body(hs_amp *amp, int q, int np, size_t r0, size_t r1, hs_am
     const coef v = {creal(v0), cimag(v0), creal(v1), cimag(v1)};
     double a[4][4] = {{0}};
     assert(r0 % 4 == 0);
+    size_t r = r0;
     if (HS_KERN_X86 && simd) {
-        /* Four pairs per vector from consecutive inputs (kern_avx2.c); a
-         * ragged tail one by one. Prefetch where the inputs' contiguous
-         * runs are short: S amplitudes each for S >= 4, below that the 2 bn
-         * of x and y interleaved. */
+        /* Four pairs per vector from consecutive inputs (kern_avx2.c).
+         * Prefetch where the inputs' contiguous runs are short: S
+         * amplitudes each for S >= 4, below that the 2 bn of x and y
+         * interleaved. */
         const double vd[4] = {v.r0, v.i0, v.r1, v.i1};
-        const size_t r4 = r0 + ((r1 - r0) & ~(size_t)3);
-        hs_kern_avx2_compact_rho(a, (S >= 4 ? run : bn) <= HS_KERN_PF_RUN, vd, z, S, bn, bin, r0, r4);
-        for (size_t r = r4; r < r1; r++) {
+        r = r0 + ((r1 - r0) & ~(size_t)3);
+        hs_kern_avx2_compact_rho(a, (S >= 4 ? run : bn) <= HS_KERN_PF_RUN, vd, z, S, bn, bin, r0, r);
+    } else if (run >= 4 && r1 % 4 == 0) {
+        for (; r < r1;) {
             const size_t t = hs_kern_insert0(r, bn), i = hs_kern_insert0(t, S);
-            pair_step(a, (int)(r & 3), &v, z, t, t | bn, i, i + S, i | bin, (i | bin) + S);
+            const size_t lb = bn - (r & (bn - 1)), ls = S - (t & (S - 1)), left = lb < ls ? lb : ls;
+            const size_t m = left < r1 - r ? left : r1 - r;
+            two_run(a, 1, run <= HS_KERN_PF_RUN, &v, z + 2 * t, z + 2 * (t | bn), z + 2 * i, z + 2 * (i + S),
+                    z + 2 * (i | bin), z + 2 * ((i | bin) + S), 0, m);
+            r += m;
         }
-        finish(a, out);
-        return;
-    }
-    if (run < 4 || r1 % 4) {
-        size_t r = r0;
+    } else {
         for (; r + 4 <= r1; r += 4)
             for (int l = 0; l < 4; l++) {
                 const size_t t = hs_kern_insert0(r + (size_t)l, bn), i = hs_kern_insert0(t, S);
                 pair_step(a, l, &v, z, t, t | bn, i, i + S, i | bin, (i | bin) + S);
             }
-        for (; r < r1; r++) {
-            const size_t t = hs_kern_insert0(r, bn), i = hs_kern_insert0(t, S);
-            pair_step(a, (int)(r & 3), &v, z, t, t | bn, i, i + S, i | bin, (i | bin) + S);
-        }
-        finish(a, out);
-        return;
     }
-    for (size_t r = r0; r < r1;) {
+    /* A ragged tail one by one. */
+    for (; r < r1; r++) {
         const size_t t = hs_kern_insert0(r, bn), i = hs_kern_insert0(t, S);
-        const size_t lb = bn - (r & (bn - 1)), ls = S - (t & (S - 1)), left = lb < ls ? lb : ls;
-        const size_t m = left < r1 - r ? left : r1 - r;
-        two_run(a, 1, run <= HS_KERN_PF_RUN, &v, z + 2 * t, z + 2 * (t | bn), z + 2 * i, z + 2 * (i + S),
-                z + 2 * (i | bin), z + 2 * ((i | bin) + S), 0, m);
-        r += m;
+        pair_step(a, (int)(r & 3), &v, z, t, t | bn, i, i + S, i | bin, (i | bin) + S);
     }
     finish(a, out);
 }
