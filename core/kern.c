@@ -14,12 +14,6 @@
 
 #define KI static inline __attribute__((always_inline))
 
-#if defined(__x86_64__) && defined(__GNUC__)
-#define HS_KERN_X86 1
-#else
-#define HS_KERN_X86 0
-#endif
-
 /* The four sums of one pair into lane l (hs_state_rho_add on doubles). */
 KI void acc(double a[4][4], int l, double x0, double y0, double x1, double y1)
 {
@@ -287,6 +281,7 @@ KI void collapse_rho_body(hs_amp *amp, size_t len, int p, int top, int np, hs_am
     const size_t half = len / 2, bp = (size_t)1 << p, bn = (size_t)1 << np;
     const int at_top = p == top, quads = !at_top && np != p;
     const coef v = {creal(v0), cimag(v0), creal(v1), cimag(v1)};
+    const double vd[4] = {v.r0, v.i0, v.r1, v.i1}; /* the AVX2 kernels' form of v */
     /* The bit along which consecutive units are consecutive amplitudes. */
     const size_t run = at_top ? bn : !quads ? bp : (bp < bn ? bp : bn);
     const size_t lo = bp < bn ? bp : bn, hi = bp < bn ? bn : bp;
@@ -295,7 +290,6 @@ KI void collapse_rho_body(hs_amp *amp, size_t len, int p, int top, int np, hs_am
     if (HS_KERN_X86 && simd && run < 4) {
         /* The AVX2 variant gathers four units per vector (kern_avx2.c);
          * the last units of a ragged range one by one. */
-        const double vd[4] = {v.r0, v.i0, v.r1, v.i1};
         const size_t u4 = u0 + ((u1 - u0) & ~(size_t)3);
         const int kind = at_top ? HS_KERN_UNIT_TOP : !quads ? HS_KERN_UNIT_PAIRS : HS_KERN_UNIT_QUADS;
         hs_kern_avx2_units(a, vd, z, half, kind, bp, bn, u0, u4);
@@ -323,9 +317,9 @@ KI void collapse_rho_body(hs_amp *amp, size_t len, int p, int top, int np, hs_am
     for (size_t r = u0; r < u1;) {
         const size_t m = span ? (span - (r & (span - 1)) < u1 - r ? span - (r & (span - 1)) : u1 - r) : u1 - r;
         const int pf = run >= 4 && run <= HS_KERN_PF_RUN;
-        const double vd[4] = {v.r0, v.i0, v.r1, v.i1};
-        if (HS_KERN_X86 && simd && w == 0) {
-            /* The AVX2 variant's contiguous runs (kern_avx2.c). */
+        if (HS_KERN_X86 && simd) {
+            /* The AVX2 variant's contiguous runs (kern_avx2.c; its runs
+             * along bits 0 and 1 took the gathered path above). */
             if (at_top) {
                 const size_t i0 = hs_kern_insert0(r, bn), i1 = i0 | bn;
                 hs_kern_avx2_pairs(a, pf, vd, z + 2 * i0, z + 2 * i1, z + 2 * i0, z + 2 * (i0 + half), z + 2 * i1,

@@ -7,7 +7,7 @@
  * that order. */
 #include "kern_run.h"
 
-#if defined(__x86_64__) && defined(__GNUC__)
+#if HS_KERN_X86
 #include <immintrin.h>
 
 #define AVX2 __attribute__((target("avx2")))
@@ -236,8 +236,8 @@ AVX2 void hs_kern_avx2_compact_rho(double a[4][4], int pf, const double v[4], do
             /* Outputs t .. t+3 and their partners at + bn. */
             const size_t t = hs_kern_insert0(r, bn);
             if (pf) {
-                const double *x0 = z + 2 * hs_kern_insert0(t, S), *x1 = z + 2 * (hs_kern_insert0(t, S) | bin);
-                hs_kern_prefetch4(0, x0, x0 + 2 * S, x1, x1 + 2 * S);
+                const size_t i = hs_kern_insert0(t, S);
+                hs_kern_prefetch4(0, z + 2 * i, z + 2 * (i + S), z + 2 * (i | bin), z + 2 * ((i | bin) + S));
             }
             const cvec n0 = compact4(&c, z, S, t), n1 = compact4(&c, z, S, t | bn);
             store4(z + 2 * t, n0);

@@ -7,6 +7,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Whether the AVX2 variant is built (x86-64 with GCC or Clang). */
+#if defined(__x86_64__) && defined(__GNUC__)
+#define HS_KERN_X86 1
+#else
+#define HS_KERN_X86 0
+#endif
+
 /* Inserts a 0 bit at bit b (a power of two) of x. */
 static inline __attribute__((always_inline)) size_t hs_kern_insert0(size_t x, size_t b)
 {

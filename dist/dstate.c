@@ -299,8 +299,7 @@ void hs_dstate_probs(hs_dstate *s, int site, const hs_unitary *u, double *p)
  *
  * With np >= 0 (a position of the result, below q or not) the pass also
  * yields the sums of the next query on np in the state it leaves: the
- * per-block sums part[nb][4] of
- * hs_state_rho_root's blocks. A block of pairs has its outputs in one
+ * per-block sums part[nb][4] of hs_state_rho_root's blocks. A block of pairs has its outputs in one
  * aligned range of W = 2 max(block, 2^np) outputs; waves from W on are
  * aligned and at least W long, so each of their blocks is computed and
  * summed in one go (kern compact_rho); the waves below W are compacted
