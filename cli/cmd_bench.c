@@ -30,9 +30,10 @@ static const char usage[] =
     "write_deferred_init (the same, writing D_w|+> directly, as the generator does);\n"
     "query_low / query_top (X-basis query cell on site 0 / the top site:\n"
     "distribution, sample, collapse and discard); query_fused_low /\n"
-    "query_fused_top (qubits: the collapse of a pending query on site 1 with\n"
-    "the next query's distribution, site 0 / the top site, in one pass: the\n"
-    "cost of each query after the first in a sequence); query_fused_mid (the\n"
+    "query_fused_top (the collapse of a pending query on site 1 with the next\n"
+    "query's distribution, site 0 / the top site, in one pass: the cost of\n"
+    "each query after the first in a sequence; for d > 2 the collapse applies\n"
+    "a row of U, as in a sequence); query_fused_mid (the\n"
     "same for sites n/2 and n/3, a typical pair); trajectory (a whole HSMT\n"
     "sequence of the generator: k = 3, ell = binom(n,3), q = n queries in\n"
     "Z/X/Y, a new sequence per run; its state is allocated after the others\n"
@@ -60,13 +61,6 @@ typedef struct {
     double sink;    /* OP_READ: keeps the sum */
 } bench_op;
 
-/* Whether operation op runs at local dimension d: the fused query cell is
- * the qubit engine's (core/state.h). */
-static int op_applies(int op, int d)
-{
-    return d == 2 || (op != OP_FUSED_LOW && op != OP_FUSED_TOP && op != OP_FUSED_MID);
-}
-
 /* query_fused_mid: the pending query's site and the next one, both inside
  * the state (a typical pair of a sequence, away from the kernels' paths
  * for sites 0 and 1). */
@@ -85,9 +79,9 @@ static void setup(void *ctx)
     if (b->op == OP_FUSED_LOW || b->op == OP_FUSED_TOP || b->op == OP_FUSED_MID) {
         /* The pending query (site 1, or mid_site; X basis) whose collapse is
          * timed with the next query's distribution. */
-        const hs_unitary ux = hs_unitary_basis(0, 2);
-        double p[2];
-        hs_state_probs(b->s, b->op == OP_FUSED_MID ? mid_site(b->s->n) : 1, &ux, p);
+        const hs_unitary ux = hs_unitary_basis(0, b->s->d);
+        double p[64];
+        hs_state_probs_deferred(b->s, b->op == OP_FUSED_MID ? mid_site(b->s->n) : 1, &ux, p);
     }
 }
 
@@ -123,8 +117,8 @@ static void run(void *ctx)
         /* Collapse of site 1 with the distribution of site 0 or of the top
          * site (n - 1, which then moves into position 1), or of mid_site
          * with mid_next, in one pass. */
-        const hs_unitary ux = hs_unitary_basis(0, 2);
-        double p[2];
+        const hs_unitary ux = hs_unitary_basis(0, s->d);
+        double p[64];
         const int o = s->q_raw[0] > 0 ? 0 : 1;
         const int next = b->op == OP_FUSED_LOW ? 0 : b->op == OP_FUSED_TOP ? s->n - 1 : mid_next(s->n);
         if (hs_state_collapse_probs(s, o, next, &ux, p) != 0)
@@ -174,8 +168,6 @@ static int bench_engine(int argc, char **argv, hs_err *e)
             threads, (double)hs_state_bytes(n, d) / 1048576.0, kernels, hs_bench_tick());
     double norm = 1;
     for (int op = 0; op < OP_COUNT; op++) {
-        if (!op_applies(op, d))
-            continue;
         bench_op b = {.op = op, .s = s, .e = edges, .ne = ne, .rng = &rng};
         if (op == OP_TRAJ) {
             /* Verification after timing of the cell benchmarks: the state
@@ -214,10 +206,9 @@ static int bench_engine(int argc, char **argv, hs_err *e)
     printf("n,d,threads,operation,repeats,median_s,min_s,max_s,stream_median_s,passes,ell,kernels,"
            "version,git_rev,host\n");
     for (int op = 0; op < OP_COUNT; op++)
-        if (op_applies(op, d))
-            printf("%d,%d,%d,%s,%d,%.6e,%.6e,%.6e,%.6e,%.3f,%llu,%s,%s,%s,%s\n", n, d, threads, op_name[op],
-                   repeats, st[op].med, st[op].min, st[op].max, st[OP_STREAM].med, st[op].med / st[OP_STREAM].med,
-                   (unsigned long long)ell, kernels, hs_version, hs_git_rev, hs_sys_host());
+        printf("%d,%d,%d,%s,%d,%.6e,%.6e,%.6e,%.6e,%.3f,%llu,%s,%s,%s,%s\n", n, d, threads, op_name[op], repeats,
+               st[op].med, st[op].min, st[op].max, st[OP_STREAM].med, st[op].med / st[OP_STREAM].med,
+               (unsigned long long)ell, kernels, hs_version, hs_git_rev, hs_sys_host());
     hs_sys_free(edges);
     hs_state_free(s);
     return HS_OK;

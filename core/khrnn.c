@@ -111,23 +111,18 @@ int hs_khrnn_predict(const hs_khrnn *m, hs_state *st, const hs_seq *s, double *r
     hs_sys_free(rank);
     hs_sys_free(count);
 
-    /* Qubits: each collapse yields the next prediction in the same pass
+    /* Each collapse yields the next prediction in the same pass
      * (hs_state_collapse_probs), as in the generator. */
     double ll = 0;
-    const int fused = m->d == 2;
-    if (fused) {
+    if (s->q > 0) {
         const hs_unitary v = hs_khrnn_unitary(m, s->basis[0]);
         hs_state_probs(st, s->sites[0], &v, r);
     }
     for (int t = 0; t < s->q; t++) {
         double *rt = r + (size_t)t * m->d;
-        if (!fused) {
-            const hs_unitary v = hs_khrnn_unitary(m, s->basis[t]);
-            hs_state_probs(st, s->sites[t], &v, rt);
-        }
         ll += log(rt[s->outcomes[t]]);
         int rc;
-        if (fused && t + 1 < s->q) {
+        if (t + 1 < s->q) {
             const hs_unitary v = hs_khrnn_unitary(m, s->basis[t + 1]);
             rc = hs_state_collapse_probs(st, s->outcomes[t], s->sites[t + 1], &v, rt + m->d);
         } else {

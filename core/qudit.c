@@ -59,10 +59,15 @@ void hs_qudit_apply(struct hs_state *s, int pos, double chirp)
     hs_amp c[64];
     for (int j = 0; j < d; j++)
         c[j] = cexp(-I * M_PI * chirp * (double)j * (double)j / d) / sqrt((double)d);
+    /* Group g holds the d runs of sp amplitudes with digit j at pos: no
+     * division per amplitude (one per amplitude was most of this pass). */
     hs_amp *amp = s->amp;
-    const size_t len = s->len, sp = s->stride[pos];
-    HS_PAR_FOR(hs_sys_par(len), for (size_t i = 0; i < len; i++) {
-        amp[i] *= c[(i / sp) % (size_t)d];
+    const size_t len = s->len, sp = s->stride[pos], groups = len / (sp * (size_t)d);
+    HS_PAR_FOR(hs_sys_par(len), for (size_t g = 0; g < groups; g++) {
+        hs_amp *x = amp + g * sp * (size_t)d;
+        for (int j = 0; j < d; j++, x += sp)
+            for (size_t lo = 0; lo < sp; lo++)
+                x[lo] *= c[j];
     });
     fftw_execute_dft(*slot, (fftw_complex *)amp, (fftw_complex *)amp);
 }

@@ -9,6 +9,7 @@
 
 #include "hsmt.h"
 #include "kern.h"
+#include "qcell.h"
 #include "qudit.h"
 #include "sum.h"
 #include "stream.h"
@@ -178,11 +179,23 @@ static void qudit_weights(const hs_state *s, int p, double *w)
         double acc[64][4];
         memset(acc, 0, sizeof(double) * 4 * (size_t)d);
         size_t end = (b + 1) * HS_SUM_BLOCK < rows ? (b + 1) * HS_SUM_BLOCK : rows;
+        /* Row r = hi sp + lo starts at hi sp d + lo: counters, not a
+         * division per row. */
+        size_t hi = b * HS_SUM_BLOCK / sp, lo = b * HS_SUM_BLOCK % sp;
         for (size_t r = b * HS_SUM_BLOCK; r < end; r++) {
-            size_t base = (r / sp) * sp * (size_t)d + r % sp;
+            const hs_amp *x = amp + hi * sp * (size_t)d + lo;
+            /* d streams advancing together: the hardware prefetcher
+             * alone left this pass waiting on memory (4x a read pass). */
+            if (lo % 4 == 0)
+                for (int o = 0; o < d; o++)
+                    __builtin_prefetch(x + (size_t)o * sp + 128);
             for (int o = 0; o < d; o++) {
-                hs_amp a = amp[base + (size_t)o * sp];
+                hs_amp a = x[(size_t)o * sp];
                 acc[o][r & 3] += creal(a) * creal(a) + cimag(a) * cimag(a);
+            }
+            if (++lo == sp) {
+                lo = 0;
+                hi++;
             }
         }
         for (int o = 0; o < d; o++)
@@ -225,11 +238,29 @@ void hs_state_probs(hs_state *s, int site, const hs_unitary *u, double *p)
     }
     s->q_pos = pos;
     s->q_u = *u;
+    s->q_rot = 1;
     if (u->kind == HS_U_CHIRP)
         hs_qudit_apply(s, pos, u->chirp);
     else
         assert(u->kind == HS_U_IDENTITY);
     qudit_weights(s, pos, s->q_raw);
+    pending_probs(s, p);
+}
+
+void hs_state_probs_deferred(hs_state *s, int site, const hs_unitary *u, double *p)
+{
+    if (s->d == 2) {
+        hs_state_probs(s, site, u, p);
+        return;
+    }
+    assert(site >= 0 && site < s->n && s->pos_of_site[site] >= 0);
+    const int pos = s->pos_of_site[site];
+    double rho[64 * 64];
+    hs_qcell_rho_root(s->amp, s->len, s->d, pos, rho);
+    s->q_pos = pos;
+    s->q_u = *u;
+    s->q_rot = 0;
+    hs_qcell_weights(rho, s->d, u, s->q_raw);
     pending_probs(s, p);
 }
 
@@ -270,28 +301,24 @@ static void qubit_collapse(hs_state *s, int pos, hs_amp v0, hs_amp v1)
     });
 }
 
-/* d > 2, after the basis change. Per group of other digits, output
- * new(digit p = t, top = 0) = psi(digit p = o, top = t) * scale for t = 0..d-1
- * in increasing t: the only output that overlaps an input (t = o overwrites
- * psi(p = o, top = 0), read by t = 0) comes after its reader. */
-static void qudit_collapse(hs_state *s, int pos, int o, double scale)
+/* d > 2: the pending query's collapse as an hs_qcell (core/qcell.h), with
+ * the matrix of position np of the state left summed into root when np >= 0.
+ * After hs_state_probs the basis change is in the amplitudes and the output
+ * is the outcome's digit scaled; after a fused cell it is the outcome's row
+ * of U applied to the digits. */
+static void qudit_collapse(hs_state *s, int o, double scale, int np, double *root)
 {
-    hs_amp *amp = s->amp;
-    const int d = s->d, top = s->n_act - 1;
-    const size_t st = s->stride[top], sp = s->stride[pos];
-    if (pos == top) {
-        const size_t off = (size_t)o * st;
-        HS_PAR_FOR(hs_sys_par(s->len), for (size_t r = 0; r < st; r++) {
-            amp[r] = amp[r + off] * scale;
-        });
-        return;
+    hs_qcell q = {.d = s->d, .pos = s->q_pos, .top = s->n_act - 1, .np = np};
+    if (s->q_rot) {
+        q.digit = o;
+        q.c[0] = scale;
+    } else {
+        q.digit = -1;
+        hs_qcell_row(&s->q_u, s->d, o, q.c);
+        for (int j = 0; j < s->d; j++)
+            q.c[j] *= scale;
     }
-    const size_t groups = st / (size_t)d;
-    HS_PAR_FOR(hs_sys_par(s->len), for (size_t g = 0; g < groups; g++) {
-        size_t base = (g / sp) * sp * (size_t)d + g % sp;
-        for (int t = 0; t < d; t++)
-            amp[base + (size_t)t * sp] = amp[base + (size_t)o * sp + (size_t)t * st] * scale;
-    });
+    hs_qcell_collapse(s->amp, s->len, &q, root);
 }
 
 /* The collapse of qubit_collapse (outputs new(x) for x < len/2, x's bit p
@@ -327,7 +354,7 @@ static void qubit_collapse_rho(hs_state *s, int pos, hs_amp v0, hs_amp v1, int n
 int hs_state_collapse_probs(hs_state *s, int outcome, int next_site, const hs_unitary *u, double *p)
 {
     const int pos = s->q_pos, top = s->n_act - 1;
-    assert(s->d == 2 && pos >= 0 && outcome >= 0 && outcome < 2 && u->kind == HS_U_MATRIX);
+    assert(pos >= 0 && outcome >= 0 && outcome < s->d && (s->d > 2 || u->kind == HS_U_MATRIX));
     assert(next_site >= 0 && next_site < s->n && s->pos_of_site[next_site] >= 0 && s->site_at_pos[pos] != next_site);
     if (!(s->q_raw[outcome] > 0))
         return -1;
@@ -335,17 +362,21 @@ int hs_state_collapse_probs(hs_state *s, int outcome, int next_site, const hs_un
      * site moves into the measured position. */
     const int np = s->site_at_pos[top] == next_site ? pos : s->pos_of_site[next_site];
     const double scale = 1.0 / sqrt(s->q_raw[outcome]);
-    double rho[4];
-    qubit_collapse_rho(s, pos, s->q_u.m[2 * outcome] * scale, s->q_u.m[2 * outcome + 1] * scale, np, rho);
+    if (s->d == 2) {
+        double rho[4];
+        qubit_collapse_rho(s, pos, s->q_u.m[2 * outcome] * scale, s->q_u.m[2 * outcome + 1] * scale, np, rho);
+        hs_state_rho_weights(rho, u, s->q_raw);
+    } else {
+        double rho[64 * 64];
+        qudit_collapse(s, outcome, scale, np, rho);
+        hs_qcell_weights(rho, s->d, u, s->q_raw);
+    }
     discard(s, pos);
     assert(s->pos_of_site[next_site] == np);
     s->q_pos = np;
     s->q_u = *u;
-    hs_state_rho_weights(rho, u, s->q_raw);
-    const double total = s->q_raw[0] + s->q_raw[1];
-    assert(total > 0);
-    p[0] = s->q_raw[0] / total;
-    p[1] = s->q_raw[1] / total;
+    s->q_rot = 0;
+    pending_probs(s, p);
     return 0;
 }
 
@@ -359,7 +390,7 @@ int hs_state_collapse(hs_state *s, int outcome)
     if (s->d == 2)
         qubit_collapse(s, pos, s->q_u.m[2 * outcome] * scale, s->q_u.m[2 * outcome + 1] * scale);
     else
-        qudit_collapse(s, pos, outcome, scale);
+        qudit_collapse(s, outcome, scale, -1, NULL);
     discard(s, pos);
     return 0;
 }

@@ -51,6 +51,9 @@ typedef struct hs_state {
     int q_pos;         /* -1 when none */
     hs_unitary q_u;
     double q_raw[64];  /* unnormalised outcome weights (d <= 64 for queries) */
+    int q_rot;         /* d > 2: 1 when the basis change q_u is applied to the
+                        * amplitudes (hs_state_probs), 0 when the collapse
+                        * applies its row (after hs_state_collapse_probs) */
     struct hs_fft *fft;   /* FFTW plan cache for d > 2 (core/qudit.c) */
 } hs_state;
 
@@ -110,6 +113,11 @@ void hs_state_rho_weights(const double rho[4], const hs_unitary *u, double w[2])
  * applied to the state here (FFTW); for d = 2 it is folded into the reduced
  * density matrix of the site and into the collapse pass. */
 void hs_state_probs(hs_state *s, int site, const hs_unitary *u, double *p);
+/* Part 1 as hs_state_probs, with the basis change left to the collapse: for
+ * d > 2 the distribution comes from the site's d x d matrix (one read pass,
+ * core/qcell.h) and the amplitudes stay as they are; for d = 2 it is
+ * hs_state_probs. */
+void hs_state_probs_deferred(hs_state *s, int site, const hs_unitary *u, double *p);
 /* Qubits: part 1 from the four sums of the site's reduced density matrix
  * (hs_state_rho_root's, or ones the caller knows otherwise: the layer
  * written from |+>, core/write.h), without a pass over the state. */
@@ -117,15 +125,17 @@ void hs_state_probs_rho(hs_state *s, int site, const hs_unitary *u, const double
 /* Query cell, part 2: condition the pending query on `outcome` and discard the
  * site. Returns 0, or -1 if the outcome has weight 0 (state unchanged). */
 int hs_state_collapse(hs_state *s, int outcome);
-/* Qubits: part 2 of the pending query and part 1 of the next in one pass:
+/* Part 2 of the pending query and part 1 of the next in one pass:
  * condition on `outcome`, discard the site, and return in p the
  * distribution of measuring next_site after u, as hs_state_collapse then
- * hs_state_probs would: the same products per amplitude, but the
+ * hs_state_probs would. Qubits: the same products per amplitude, but the
  * distribution from sums in another fixed order when the next site is
- * neither the moved top site nor follows a top-site query (the same for
- * every thread count; within the bound tests/test_state.c states of the
- * unfused one, and so is the state normalised by it). Returns -1 if the
- * outcome has weight 0 (state unchanged). */
+ * neither the moved top site nor follows a top-site query. d > 2: the
+ * distribution from the next site's d x d matrix (core/qcell.h), not from
+ * the FFTW basis change, which the next collapse applies as a row of U
+ * instead. Either way the same for every thread count, and within the bound
+ * tests/test_state.c states of the unfused one (so is the state normalised
+ * by it). Returns -1 if the outcome has weight 0 (state unchanged). */
 int hs_state_collapse_probs(hs_state *s, int outcome, int next_site, const hs_unitary *u, double *p);
 
 #endif

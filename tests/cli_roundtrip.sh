@@ -106,6 +106,16 @@ ops=$(tail -n +2 "$tmp/bench.csv" | cut -d, -f4 | paste -sd' ')
              END { exit bad || n != 12 }' "$tmp/bench.csv"
 check "bench engine: all operations, passes = median / stream (status $st, operations '$ops')" $?
 
+# The same operations for qutrits (the fused cells included, whose collapse
+# applies a row of U), each with a positive median; ell = binom(7,3) = 35;
+# the verification after timing (norm, conditionals summing to 1) passed.
+"$hs" bench engine --n 7 --d 3 --repeats 2 --threads 1 >"$tmp/bench3.csv" 2>/dev/null
+st=$?
+ops=$(tail -n +2 "$tmp/bench3.csv" | cut -d, -f4 | paste -sd' ')
+[ "$st" -eq 0 ] && [ "$ops" = "stream read_only write_only write_cell write_deferred write_deferred_init query_low query_top query_fused_low query_fused_top query_fused_mid trajectory" ] &&
+    awk -F, 'NR == 1 { next } { n++; if (!($6 > 0) || $2 != 3 || $11 != 35) bad = 1 } END { exit bad || n != 12 }' "$tmp/bench3.csv"
+check "bench engine --d 3: all operations (status $st, operations '$ops')" $?
+
 # Start-up: OpenBLAS and PAPI are loaded at first use (core/dl.h), so a bare
 # command loads neither (glibc's LD_DEBUG=files lists every object loaded),
 # and a training run of an LSTM loads OpenBLAS (the listing does show it).

@@ -229,22 +229,32 @@ static void test_probs_thread_independent(void **state)
     omp_set_num_threads(2);
 }
 
-/* Runs one sequence of queries (all n sites in a random order, bases
- * Z/X/Y at random) on two copies of a random complex state, unfused
+/* Runs one sequence of queries (all n sites in a random order, each in a
+ * random basis: Z/X/Y for qubits, Z or a chirp index for d > 2) on two
+ * copies of a random complex state of n sites of dimension d, unfused
  * (hs_state_probs, hs_state_collapse) and fused (hs_state_collapse_probs),
- * with the outcomes drawn from the unfused distribution. A distribution
- * is a sum of at most 2^(n-1) pair terms of total <= 1; summed in two
- * orders, the roundings differ by at most the number of terms times the
- * unit roundoff (taken twice, 2.3e-16). The collapse's products are the
- * same, but its normalisation comes from that sum, so each query can add
+ * with the outcomes drawn from the unfused distribution, so both give the
+ * same samples. A distribution is a sum of at most d^(n-1) terms of total
+ * <= 1; summed in two orders, the roundings differ by at most the number
+ * of terms times the unit roundoff (taken twice, 2.3e-16). For d > 2 each
+ * term is also formed differently: the unfused path's FFT and the fused
+ * path's row of U each give an amplitude with relative error below
+ * 4 d eps, so a term's relative error is below 8 d eps (2d ulp taken twice,
+ * well above what a length-d DFT's log2(d) growth reaches). The
+ * collapse's normalisation comes from that sum, so each query can add
  * that much relative error to the state and to the distributions after
- * it: over n queries, (n + 1) 2^(n-1) 2.3e-16 bounds both. out (may be
+ * it: over n queries, (n + 1) (d^(n-1) + 8 d) 2.3e-16 bounds both. For
+ * odd seeds the fused copy's first query is hs_state_probs_deferred (its
+ * first collapse then applies a row of U), for even ones hs_state_probs
+ * (the basis change applied, the collapse taking one digit). out (may be
  * NULL) gets the fused distributions. */
-static void fused_sequence(int n, uint64_t seed, double *out)
+static void fused_sequence(int n, int d, uint64_t seed, double *out)
 {
     hs_rng r;
     hs_rng_init(&r, seed, 0, HS_RNG_OUTCOMES);
-    const size_t len = (size_t)1 << n;
+    size_t len = 1;
+    for (int i = 0; i < n; i++)
+        len *= (size_t)d;
     hs_amp *psi = malloc(len * sizeof *psi);
     double norm = 0;
     for (size_t i = 0; i < len; i++) {
@@ -253,7 +263,7 @@ static void fused_sequence(int n, uint64_t seed, double *out)
     }
     for (size_t i = 0; i < len; i++)
         psi[i] /= sqrt(norm);
-    hs_state *a = hs_state_new(n, 2), *b = hs_state_new(n, 2);
+    hs_state *a = hs_state_new(n, d), *b = hs_state_new(n, d);
     hs_state_load(a, psi);
     hs_state_load(b, psi);
     int sites[64], basis[64];
@@ -265,23 +275,27 @@ static void fused_sequence(int n, uint64_t seed, double *out)
         sites[j] = t;
     }
     for (int i = 0; i < n; i++)
-        basis[i] = (int)hs_rng_below(&r, 3) - 1;
-    const double tol = (n + 1) * ldexp(2.3e-16, n - 1);
-    double pa[2], pb[2];
-    hs_unitary u = hs_unitary_basis(basis[0], 2);
-    hs_state_probs(b, sites[0], &u, pb);
+        basis[i] = (int)hs_rng_below(&r, d == 2 ? 3 : (uint64_t)d + 1) - 1;
+    const double tol = (n + 1) * (pow(d, n - 1) + (d == 2 ? 0 : 8 * d)) * 2.3e-16;
+    double pa[64], pb[64];
+    hs_unitary u = hs_unitary_basis(basis[0], d);
+    if (seed % 2)
+        hs_state_probs_deferred(b, sites[0], &u, pb);
+    else
+        hs_state_probs(b, sites[0], &u, pb);
     for (int t = 0; t < n; t++) {
-        u = hs_unitary_basis(basis[t], 2);
+        u = hs_unitary_basis(basis[t], d);
         hs_state_probs(a, sites[t], &u, pa);
-        if (fabs(pa[0] - pb[0]) > tol || fabs(pa[1] - pb[1]) > tol)
-            fail_msg("n = %d seed %llu query %d: fused %.17g, unfused %.17g", n, (unsigned long long)seed, t, pb[0],
-                     pa[0]);
+        for (int o = 0; o < d; o++)
+            if (fabs(pa[o] - pb[o]) > tol)
+                fail_msg("n = %d d = %d seed %llu query %d outcome %d: fused %.17g, unfused %.17g", n, d,
+                         (unsigned long long)seed, t, o, pb[o], pa[o]);
         if (out)
-            memcpy(out + 2 * t, pb, sizeof pb);
-        const int o = hs_rng_pick(pa, 2, hs_rng_uniform(&r));
+            memcpy(out + (size_t)d * (size_t)t, pb, sizeof(double) * (size_t)d);
+        const int o = hs_rng_pick(pa, d, hs_rng_uniform(&r));
         assert_int_equal(hs_state_collapse(a, o), 0);
         if (t + 1 < n) {
-            const hs_unitary un = hs_unitary_basis(basis[t + 1], 2);
+            const hs_unitary un = hs_unitary_basis(basis[t + 1], d);
             assert_int_equal(hs_state_collapse_probs(b, o, sites[t + 1], &un, pb), 0);
         } else {
             assert_int_equal(hs_state_collapse(b, o), 0);
@@ -289,7 +303,7 @@ static void fused_sequence(int n, uint64_t seed, double *out)
         assert_int_equal(a->len, b->len);
         for (size_t i = 0; i < a->len; i++)
             if (cabs(a->amp[i] - b->amp[i]) > tol)
-                fail_msg("n = %d seed %llu after query %d: amplitude %zu differs by %.3g", n,
+                fail_msg("n = %d d = %d seed %llu after query %d: amplitude %zu differs by %.3g", n, d,
                          (unsigned long long)seed, t, i, cabs(a->amp[i] - b->amp[i]));
     }
     hs_state_free(a);
@@ -305,20 +319,38 @@ static void test_fused_queries(void **state)
     (void)state;
     for (int n = 2; n <= 9; n++)
         for (uint64_t seed = 1; seed <= 20; seed++)
-            fused_sequence(n, 100 * (uint64_t)n + seed, NULL);
+            fused_sequence(n, 2, 100 * (uint64_t)n + seed, NULL);
+}
+
+/* The same for qutrits and d = 5 (n = 2..6 and 2..4): each seed draws a
+ * site order, and with 6! and 4! orders at the largest n, 30 seeds per n
+ * meet every position of the measured, next and top sites. d = 4 and 7
+ * (n = 2..4 and 2..3) take the other compiled paths of core/qcell.c (d = 4
+ * specialised, d = 7 the general one). */
+static void test_fused_queries_qudits(void **state)
+{
+    (void)state;
+    const int dims[4] = {3, 5, 4, 7}, nmax[4] = {6, 4, 4, 3};
+    for (int i = 0; i < 4; i++)
+        for (int n = 2; n <= nmax[i]; n++)
+            for (uint64_t seed = 1; seed <= 30; seed++)
+                fused_sequence(n, dims[i], 1000 * (uint64_t)dims[i] + 100 * (uint64_t)n + seed, NULL);
 }
 
 /* The fused distributions at n = 16 (above the parallel threshold) are
- * bitwise the same with 1 and 2 threads. */
+ * bitwise the same with 1 and 2 threads; for qutrits at n = 10 (59049
+ * amplitudes, also above it). */
 static void test_fused_thread_independent(void **state)
 {
     (void)state;
-    double p1[32], p2[32];
+    double p1[62], p2[62];
     omp_set_num_threads(1);
-    fused_sequence(16, 5, p1);
+    fused_sequence(16, 2, 5, p1);
+    fused_sequence(10, 3, 6, p1 + 32);
     omp_set_num_threads(2);
-    fused_sequence(16, 5, p2);
-    assert_memory_equal(p1, p2, sizeof p1);
+    fused_sequence(16, 2, 5, p2);
+    fused_sequence(10, 3, 6, p2 + 32);
+    assert_memory_equal(p1, p2, sizeof(double) * 62);
 }
 
 static void test_fit_check(void **state)
@@ -346,6 +378,7 @@ int main(void)
         cmocka_unit_test(test_norm_n20),
         cmocka_unit_test(test_probs_thread_independent),
         cmocka_unit_test(test_fused_queries),
+        cmocka_unit_test(test_fused_queries_qudits),
         cmocka_unit_test(test_fused_thread_independent),
         cmocka_unit_test(test_fit_check),
     };
