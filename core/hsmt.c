@@ -163,6 +163,7 @@ struct hs_gen {
     uint64_t *rank;               /* [ell] scratch: distinct hyperedges */
     long *count;                  /* [ell] scratch: their multiplicities */
     hs_edge *edges;               /* [ell] those with weight != 0 mod d */
+    uint64_t *bits;               /* d = 2: the layer's phase bits, [max(1, 2^n / 64)] */
     hs_unitary ub[HS_MAX_BASES];  /* U_b per basis index */
 };
 
@@ -175,6 +176,8 @@ hs_gen *hs_gen_new(const hs_hsmt *cfg)
     g->rank = hs_calloc(ell, sizeof *g->rank);
     g->count = hs_calloc(ell, sizeof *g->count);
     g->edges = hs_calloc(ell, sizeof *g->edges);
+    if (cfg->d == 2)
+        g->bits = hs_calloc(cfg->n >= 6 ? (size_t)1 << (cfg->n - 6) : 1, sizeof *g->bits);
     for (int b = 0; b < cfg->nbases; b++)
         g->ub[b] = hs_unitary_basis(cfg->bases[b], cfg->d);
     return g;
@@ -188,6 +191,7 @@ void hs_gen_free(hs_gen *g)
     hs_sys_free(g->rank);
     hs_sys_free(g->count);
     hs_sys_free(g->edges);
+    hs_sys_free(g->bits);
     hs_sys_free(g);
 }
 
@@ -240,15 +244,17 @@ void hs_gen_sequence(hs_gen *g, uint64_t index, hs_seq *s)
 
     /* Steps 1 and 3: writes, query sites and bases. */
     size_t ne = hs_hsmt_draw(c, index, s, g->rank, g->count, g->edges);
-    /* 2. Latent state D_w |+>^n in one write-only pass; for qubits with the
-     * first query's sums from its phase bits (hs_write_deferred_first). For
-     * d > 2 the first query applies its basis change with FFTW, so that its
-     * collapse reads one digit's slab: 17 against 27 ms a qutrit trajectory
-     * at n = 14 (28 against 61 at d = 5, n = 10) than from the site's d x d
+    /* 2. Latent state D_w |+>^n. Qubits: only its phase bits, with the
+     * first query's sums from them (hs_write_first_bits); the first
+     * collapse writes the state it leaves from the bits, so the 2^n
+     * amplitudes are never written. d > 2: one write-only pass, and the
+     * first query applies its basis change with FFTW, so that its collapse
+     * reads one digit's slab: 17 against 27 ms a qutrit trajectory at
+     * n = 14 (28 against 61 at d = 5, n = 10) than from the site's d x d
      * matrix, whose pass costs O(d) products per amplitude (bench engine). */
     if (c->d == 2) {
         double rho[4];
-        hs_write_deferred_first(g->st, g->edges, ne, s->sites[0], rho);
+        hs_write_first_bits(g->st, g->edges, ne, s->sites[0], g->bits, rho);
         hs_state_probs_rho(g->st, s->sites[0], &g->ub[s->basis[0]], rho, s->probs);
     } else {
         hs_write_deferred(g->st, g->edges, ne, 1);
@@ -265,9 +271,11 @@ void hs_gen_sequence(hs_gen *g, uint64_t index, hs_seq *s)
         double *p = s->probs + (size_t)t * c->d;
         int o = hs_rng_pick(p, c->d, hs_rng_uniform(&ro));
         s->outcomes[t] = o;
-        int rc = t + 1 < c->q
-                     ? hs_state_collapse_probs(g->st, o, s->sites[t + 1], &g->ub[s->basis[t + 1]], p + c->d)
-                     : hs_state_collapse(g->st, o);
+        const int next = t + 1 < c->q ? s->sites[t + 1] : -1;
+        const hs_unitary *un = next >= 0 ? &g->ub[s->basis[t + 1]] : NULL;
+        int rc = t == 0 && c->d == 2 ? hs_state_collapse_bits_probs(g->st, g->bits, o, next, un, p + c->d)
+                 : next >= 0         ? hs_state_collapse_probs(g->st, o, next, un, p + c->d)
+                                     : hs_state_collapse(g->st, o);
         assert(rc == 0);
         (void)rc;
     }

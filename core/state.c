@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bitcell.h"
 #include "hsmt.h"
 #include "kern.h"
 #include "qcell.h"
@@ -376,6 +377,30 @@ int hs_state_collapse_probs(hs_state *s, int outcome, int next_site, const hs_un
     s->q_pos = np;
     s->q_u = *u;
     s->q_rot = 0;
+    pending_probs(s, p);
+    return 0;
+}
+
+int hs_state_collapse_bits_probs(hs_state *s, const uint64_t *bits, int outcome, int next_site, const hs_unitary *u,
+                                 double *p)
+{
+    const int pos = s->q_pos, top = s->n_act - 1;
+    assert(s->d == 2 && s->n_act == s->n && pos >= 0 && outcome >= 0 && outcome < 2);
+    assert(next_site < 0 || (next_site < s->n && s->pos_of_site[next_site] >= 0 && s->site_at_pos[pos] != next_site));
+    if (!(s->q_raw[outcome] > 0))
+        return -1;
+    const int np = next_site < 0 ? -1 : s->site_at_pos[top] == next_site ? pos : s->pos_of_site[next_site];
+    const double scale = 1.0 / sqrt(s->q_raw[outcome]);
+    double rho[4];
+    hs_bitcell_collapse(s->amp, bits, s->n, pos, np, 1.0 / sqrt((double)s->len), s->q_u.m[2 * outcome] * scale,
+                        s->q_u.m[2 * outcome + 1] * scale, rho);
+    discard(s, pos);
+    if (next_site < 0)
+        return 0;
+    assert(u->kind == HS_U_MATRIX && s->pos_of_site[next_site] == np);
+    s->q_pos = np;
+    s->q_u = *u;
+    hs_state_rho_weights(rho, u, s->q_raw);
     pending_probs(s, p);
     return 0;
 }

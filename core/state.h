@@ -137,5 +137,12 @@ int hs_state_collapse(hs_state *s, int outcome);
  * tests/test_state.c states of the unfused one (so is the state normalised
  * by it). Returns -1 if the outcome has weight 0 (state unchanged). */
 int hs_state_collapse_probs(hs_state *s, int outcome, int next_site, const hs_unitary *u, double *p);
+/* Qubits, the first query of a layer whose amplitudes were not written
+ * (hs_write_first_bits, then hs_state_probs_rho): hs_state_collapse_probs
+ * (next_site >= 0) or hs_state_collapse (next_site < 0), the state left
+ * written from the phase bits (core/bitcell.h): bitwise the amplitudes of
+ * the written layer's collapse, the distribution from exact counts. */
+int hs_state_collapse_bits_probs(hs_state *s, const uint64_t *bits, int outcome, int next_site, const hs_unitary *u,
+                                 double *p);
 
 #endif

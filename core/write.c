@@ -293,6 +293,15 @@ static void qubit_layer(hs_state *s, const hs_edge *e, size_t ne, int from_plus,
     hs_sys_free(bits);
 }
 
+void hs_write_first_bits(hs_state *s, const hs_edge *e, size_t ne, int site, uint64_t *bits, double rho[4])
+{
+    assert(s->d == 2 && site >= 0);
+    hs_state_reset_map(s);
+    hs_write_anf_bits(s->n, e, ne, bits);
+    hs_write_plus_rho((double)(s->len / 2), (double)hs_write_sign_flips(bits, s->n, site), 1.0 / sqrt((double)s->len),
+                      rho);
+}
+
 void hs_write_deferred_first(hs_state *s, const hs_edge *e, size_t ne, int site, double rho[4])
 {
     assert(s->d == 2 && site >= 0);
