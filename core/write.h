@@ -48,7 +48,9 @@ void hs_write_deferred(hs_state *s, const hs_edge *e, size_t ne, int from_plus);
  * same numbers on every rank count (dist/ adds integer F). They differ from
  * hs_state_rho_root's in the last bits: a tree sum of pairs terms a^2 has
  * relative error up to (HS_SUM_BLOCK/4 + log2 blocks + 2) eps, these one
- * rounding per product. */
+ * rounding per product. The generator writes no layer (hs_write_first_bits
+ * below); this written form is what tests compare that path and dist/'s
+ * with. */
 void hs_write_deferred_first(hs_state *s, const hs_edge *e, size_t ne, int site, double rho[4]);
 /* The same sums with the layer's phase bits into bits[max(1, 2^n / 64)],
  * the amplitudes left unwritten: the first collapse writes the state from
