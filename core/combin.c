@@ -45,3 +45,14 @@ void hs_comb_unrank(uint64_t r, int n, int k, int *s)
         hi = c - 1;
     }
 }
+
+uint64_t hs_comb_unrank_mask(uint64_t r, int n, int k)
+{
+    int s[64];
+    assert(k <= 64);
+    hs_comb_unrank(r, n, k, s);
+    uint64_t mask = 0;
+    for (int i = 0; i < k; i++)
+        mask |= 1ull << s[i];
+    return mask;
+}

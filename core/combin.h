@@ -15,5 +15,7 @@ uint64_t hs_comb_rank(const int *s, int k);
 /* Inverse of hs_comb_rank: writes the sorted k-subset of rank r into s.
  * Requires r < binom(n, k). */
 void hs_comb_unrank(uint64_t r, int n, int k, int *s);
+/* The same subset as a bitmask (bit s[i] set): a hyperedge's site mask. */
+uint64_t hs_comb_unrank_mask(uint64_t r, int n, int k);
 
 #endif

@@ -207,14 +207,8 @@ size_t hs_hsmt_draw(const hs_hsmt *c, uint64_t index, hs_seq *s, uint64_t *rank,
     size_t ne = 0;
     for (size_t i = 0; i < distinct; i++) {
         int w = (int)(count[i] % c->d);
-        if (w) {
-            int sites[HS_MAX_SITES];
-            hs_comb_unrank(rank[i], c->n, c->k, sites);
-            uint64_t mask = 0;
-            for (int j = 0; j < c->k; j++)
-                mask |= 1ull << sites[j];
-            edges[ne++] = (hs_edge){mask, w};
-        }
+        if (w)
+            edges[ne++] = (hs_edge){hs_comb_unrank_mask(rank[i], c->n, c->k), w};
     }
 
     /* 3. Queries: an ordered list of q distinct sites (partial Fisher-Yates)

@@ -48,14 +48,8 @@ static void intersection_counts(const hs_khrnn *m, const hs_seq *s, int64_t *H)
     const int n = m->n, K = m->k + 1;
     const size_t N = (size_t)1 << n;
     memset(H, 0, N * (size_t)K * sizeof *H);
-    for (long i = 0; i < s->ell; i++) {
-        int sites[64];
-        hs_comb_unrank(s->writes[i], n, m->k, sites);
-        uint64_t mask = 0;
-        for (int j = 0; j < m->k; j++)
-            mask |= 1ull << sites[j];
-        H[mask * (size_t)K]++;
-    }
+    for (long i = 0; i < s->ell; i++)
+        H[hs_comb_unrank_mask(s->writes[i], n, m->k) * (size_t)K]++;
     for (int i = 0; i < n; i++) {
         const size_t bit = (size_t)1 << i, lowmask = bit - 1;
         HS_PAR_FOR(N >= 8192, for (size_t h = 0; h < N / 2; h++) {

@@ -37,14 +37,8 @@ static size_t random_edges(int n, uint64_t seed, hs_edge *e)
     size_t ne = 0;
     for (int k = 1; k <= 3 && k <= n; k++)
         for (uint64_t t = 0; t < hs_comb_binom(n, k); t++)
-            if (hs_rng_below(&r, 2)) {
-                int s[64];
-                hs_comb_unrank(t, n, k, s);
-                uint64_t mask = 0;
-                for (int j = 0; j < k; j++)
-                    mask |= 1ull << s[j];
-                e[ne++] = (hs_edge){mask, 1};
-            }
+            if (hs_rng_below(&r, 2))
+                e[ne++] = (hs_edge){hs_comb_unrank_mask(t, n, k), 1};
     return ne;
 }
 

@@ -27,7 +27,8 @@ static void test_rank_colex(void **state)
 {
     (void)state;
     /* Enumerate k-subsets of {0..n-1} in colex order (compare largest element
-     * first): ranks must be 0, 1, 2, ... and unrank must invert rank. */
+     * first): ranks must be 0, 1, 2, ... and unrank must invert rank, its
+     * mask form giving back the bitmask. */
     for (int n = 1; n <= 10; n++)
         for (int k = 1; k <= n; k++) {
             uint64_t expect = 0;
@@ -44,6 +45,7 @@ static void test_rank_colex(void **state)
                 hs_comb_unrank(expect, n, k, u);
                 for (int i = 0; i < k; i++)
                     assert_int_equal(u[i], s[i]);
+                assert_int_equal(hs_comb_unrank_mask(expect, n, k), m);
                 expect++;
             }
             assert_int_equal(expect, hs_comb_binom(n, k));

@@ -41,14 +41,8 @@ static void check_against_dense(int n, int k, int d, const int *bases, int nb, l
         dense_state ds;
         dense_new(&ds, n, d);
         dense_plus(&ds);
-        for (long t = 0; t < ell; t++) {
-            int sites[64];
-            hs_comb_unrank(s.writes[t], n, k, sites);
-            uint64_t mask = 0;
-            for (int j = 0; j < k; j++)
-                mask |= 1ull << sites[j];
-            dense_write(&ds, mask, 1);
-        }
+        for (long t = 0; t < ell; t++)
+            dense_write(&ds, hs_comb_unrank_mask(s.writes[t], n, k), 1);
         for (int t = 0; t < s.q; t++) {
             cplx U[64 * 64];
             double p[64];
@@ -99,14 +93,8 @@ static hs_state *random_hypergraph(int n, int k, uint64_t seed, hs_edge *e, size
     uint64_t M = hs_comb_binom(n, k);
     *ne = 0;
     for (uint64_t t = 0; t < M; t++)
-        if (hs_rng_below(&r, 2)) {
-            int s[64];
-            hs_comb_unrank(t, n, k, s);
-            uint64_t mask = 0;
-            for (int j = 0; j < k; j++)
-                mask |= 1ull << s[j];
-            e[(*ne)++] = (hs_edge){mask, 1};
-        }
+        if (hs_rng_below(&r, 2))
+            e[(*ne)++] = (hs_edge){hs_comb_unrank_mask(t, n, k), 1};
     hs_state *st = hs_state_new(n, 2);
     hs_write_deferred(st, e, *ne, 1);
     return st;

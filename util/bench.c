@@ -114,12 +114,7 @@ size_t hs_bench_writes(int n, int k, int d, uint64_t ell, uint64_t seed, hs_edge
     size_t ne = 0;
     for (uint64_t r = 0; r < M; r++)
         if (count[r] % d) {
-            int s[HS_MAX_SITES];
-            hs_comb_unrank(r, n, k, s);
-            uint64_t mask = 0;
-            for (int j = 0; j < k; j++)
-                mask |= 1ull << s[j];
-            e[ne++] = (hs_edge){mask, (int)(count[r] % d)};
+            e[ne++] = (hs_edge){hs_comb_unrank_mask(r, n, k), (int)(count[r] % d)};
         }
     hs_sys_free(count);
     return ne;

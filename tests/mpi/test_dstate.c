@@ -51,14 +51,8 @@ static size_t seq_edges(const hs_hsmt *cfg, const hs_seq *s, hs_edge *e)
     long *count = calloc((size_t)cfg->ell + 1, sizeof *count);
     size_t distinct = hs_hsmt_multiplicities(s->writes, cfg->ell, rank, count), ne = 0;
     for (size_t i = 0; i < distinct; i++)
-        if (count[i] % 2) {
-            int sites[HS_MAX_SITES];
-            hs_comb_unrank(rank[i], cfg->n, cfg->k, sites);
-            uint64_t mask = 0;
-            for (int j = 0; j < cfg->k; j++)
-                mask |= 1ull << sites[j];
-            e[ne++] = (hs_edge){mask, 1};
-        }
+        if (count[i] % 2)
+            e[ne++] = (hs_edge){hs_comb_unrank_mask(rank[i], cfg->n, cfg->k), 1};
     free(rank);
     free(count);
     return ne;
