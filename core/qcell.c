@@ -8,6 +8,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "kern.h"
+#include "kern_run.h"
 #include "sum.h"
 #include "sys.h"
 
@@ -253,24 +255,41 @@ static inline __attribute__((always_inline)) void collapse_units(hs_amp *amp, co
         memcpy(acc, lbuf, (size_t)(d * d) * sizeof *acc);
 }
 
-/* collapse_units for a fixed dimension D: full rows and single digits. */
-#define HS_QCELL_DIM(D)                                                                                    \
-    static void collapse_units_##D(hs_amp *amp, const hs_qcell *q, const shape *g, int full, size_t u0,     \
-                                   size_t u1, double *acc)                                                \
+/* collapse_units for a fixed dimension D (0: q->d), full rows and single
+ * digits, compiled for the x86-64 baseline and (x86-64) for AVX2 as the
+ * kernels of core/kern.h are: no reassociation and no FMA contraction in
+ * either, so both give the same bits. */
+#define HS_QCELL_DIM(D, suffix, attr)                                                                      \
+    attr static void collapse_units_##D##suffix(hs_amp *amp, const hs_qcell *q, const shape *g, int full,  \
+                                                size_t u0, size_t u1, double *acc)                         \
     {                                                                                                      \
+        const int d = (D) ? (D) : q->d;                                                                    \
         if (full)                                                                                          \
-            collapse_units(amp, q, g, D, 1, u0, u1, acc);                                                  \
+            collapse_units(amp, q, g, d, 1, u0, u1, acc);                                                  \
         else                                                                                               \
-            collapse_units(amp, q, g, D, 0, u0, u1, acc);                                                  \
+            collapse_units(amp, q, g, d, 0, u0, u1, acc);                                                  \
     }
-HS_QCELL_DIM(3)
-HS_QCELL_DIM(4)
-HS_QCELL_DIM(5)
+#define HS_QCELL_DIMS(suffix, attr)                                                                        \
+    HS_QCELL_DIM(3, suffix, attr)                                                                          \
+    HS_QCELL_DIM(4, suffix, attr)                                                                          \
+    HS_QCELL_DIM(5, suffix, attr)                                                                          \
+    HS_QCELL_DIM(0, suffix, attr)
+HS_QCELL_DIMS(_generic, )
+#if HS_KERN_X86
+HS_QCELL_DIMS(_avx2, __attribute__((target("avx2"))))
+#endif
 
-static void collapse_units_any(hs_amp *amp, const hs_qcell *q, const shape *g, int full, size_t u0, size_t u1,
-                               double *acc)
+typedef void (*units_fn)(hs_amp *, const hs_qcell *, const shape *, int, size_t, size_t, double *);
+
+static units_fn units_variant(int d)
 {
-    collapse_units(amp, q, g, q->d, full, u0, u1, acc);
+#if HS_KERN_X86
+    if (hs_kern_get()->level == HS_KERN_AVX2)
+        return d == 3 ? collapse_units_3_avx2 : d == 4 ? collapse_units_4_avx2 : d == 5 ? collapse_units_5_avx2
+                                                                                      : collapse_units_0_avx2;
+#endif
+    return d == 3 ? collapse_units_3_generic : d == 4 ? collapse_units_4_generic : d == 5 ? collapse_units_5_generic
+                                                                                    : collapse_units_0_generic;
 }
 
 void hs_qcell_collapse(hs_amp *amp, size_t len, const hs_qcell *q, double *root)
@@ -301,8 +320,7 @@ void hs_qcell_collapse(hs_amp *amp, size_t len, const hs_qcell *q, double *root)
         g.zpos[g.nz++] = top;
     g.units = len / pw[g.nz];
     const int full = q->digit < 0;
-    void (*run)(hs_amp *, const hs_qcell *, const shape *, int, size_t, size_t, double *) =
-        d == 3 ? collapse_units_3 : d == 4 ? collapse_units_4 : d == 5 ? collapse_units_5 : collapse_units_any;
+    const units_fn run = units_variant(d);
     const size_t nb = (g.units + HS_QCELL_BLOCK - 1) / HS_QCELL_BLOCK, w = (size_t)d * (size_t)d;
     double *part = np >= 0 ? hs_alloc(nb * w * sizeof *part) : NULL;
     HS_PAR_FOR(hs_sys_par(len), for (size_t b = 0; b < nb; b++) {

@@ -11,7 +11,9 @@
  * d^p. A reduced density matrix is d*d doubles: rho[a*d + a] = sum |x_a|^2,
  * and for a < b rho[a*d + b] = Re sum x_a conj(x_b), rho[b*d + a] = Im of it.
  * Sums run over fixed blocks of HS_QCELL_BLOCK units combined by hs_sum_tree:
- * the same bits for every thread count. */
+ * the same bits for every thread count. The collapse loops are compiled for
+ * the x86-64 baseline and for AVX2 and chosen as core/kern.h's variants are
+ * (HYPERSEP_SIMD), with the same bits. */
 #ifndef HS_QCELL_H
 #define HS_QCELL_H
 

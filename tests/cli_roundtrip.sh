@@ -93,6 +93,18 @@ lines=$(wc -l <"$tmp/hp0.tsv")
     cmp -s "$tmp/hp0.tsv" "$tmp/hp1.tsv" && cmp -s "$tmp/hp0.tsv" "$tmp/hp2.tsv"
 check "sample with huge pages and generic kernels: the same bytes (status $st, $st1, $st2)" $?
 
+# Qutrits (the serial engine's fused cells, core/qcell.c, compiled for the
+# baseline and for AVX2): HYPERSEP_SIMD=generic draws the same bytes, the
+# probabilities printed to 17 digits; n = 9 (19683 amplitudes) runs the
+# passes in parallel.
+"$hs" sample --n 9 --d 3 --k 2 --ell 20 --count 20 >"$tmp/q0.tsv"
+st=$?
+HYPERSEP_SIMD=generic "$hs" sample --n 9 --d 3 --k 2 --ell 20 --count 20 >"$tmp/q1.tsv"
+st1=$?
+lines=$(wc -l <"$tmp/q0.tsv")
+[ "$st" -eq 0 ] && [ "$st1" -eq 0 ] && [ "$lines" -eq 22 ] && cmp -s "$tmp/q0.tsv" "$tmp/q1.tsv"
+check "qutrit sample with generic kernels: the same bytes (status $st, $st1, $lines lines)" $?
+
 # bench engine: every operation once, in order, with a positive median and
 # passes = median / stream median (to the 3 printed decimals), ell =
 # binom(12,3) = 220, the kernel variant forced by HYPERSEP_SIMD in its
