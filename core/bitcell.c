@@ -153,12 +153,35 @@ static void pair_counts(const uint64_t *bits, int n, size_t eb, size_t ep, uint6
     hs_sys_free(part);
 }
 
-void hs_bitcell_collapse(hs_amp *amp, const uint64_t *bits, int n, int pos, int np, double a, hs_amp v0,
-                         hs_amp v1, double rho[4])
+/* The compaction's outputs of word w (x = 64 w + j): x with a 0 and a 1
+ * inserted at bit q. Below bit 6 an output word takes the bits of input
+ * words 2w and 2w + 1 with bit q of the index clear (set), compressed. */
+static uint64_t compress_half(uint64_t x, int q)
 {
-    assert(n >= 1 && pos >= 0 && pos < n && np < n - 1 && (np < 0 || n >= 2));
-    double c[4][2];
-    out_values(a, v0, v1, c);
+    x &= clear_mask[q];
+    for (int s = q; s < 5; s++)
+        x = (x | (x >> (1u << s))) & clear_mask[s + 1];
+    return x;
+}
+
+static void compact_bits(const uint64_t *bits, int n, int q, size_t w, uint64_t *b0, uint64_t *b1)
+{
+    if (q >= 6) {
+        const size_t qw = (size_t)1 << (q - 6), wi = insert0(w, qw);
+        *b0 = bits[wi];
+        *b1 = bits[wi | qw];
+        return;
+    }
+    const uint64_t A = bits[n >= 7 ? 2 * w : 0], B = n >= 7 ? bits[2 * w + 1] : 0;
+    const unsigned Q = 1u << q;
+    *b0 = compress_half(A, q) | compress_half(B, q) << 32;
+    *b1 = compress_half(A >> Q, q) | compress_half(B >> Q, q) << 32;
+}
+
+/* Writes the 2^(n-1) outputs of word layout `form` (0: core/state.c's, the
+ * top bit moving into pos; 1: the compaction) from the bits. */
+static void write_outputs(hs_amp *amp, const uint64_t *bits, int n, int pos, int form, const double c[4][2])
+{
     /* Two outputs at a time: pair[k] holds outputs j, j + 1 for the four
      * bits k = b0(j) + 2 b0(j+1) + 4 b1(j) + 8 b1(j+1) (one 32-byte copy
      * per two outputs; one output at a time was 1.3 write-only passes). */
@@ -176,7 +199,10 @@ void hs_bitcell_collapse(hs_amp *amp, const uint64_t *bits, int n, int pos, int 
         const size_t w1 = (ch + 1) * WORDS_PER_CHUNK < owords ? (ch + 1) * WORDS_PER_CHUNK : owords;
         for (size_t w = ch * WORDS_PER_CHUNK; w < w1; w++) {
             uint64_t b0, b1;
-            out_bits(bits, n, pos, w, &b0, &b1);
+            if (form)
+                compact_bits(bits, n, pos, w, &b0, &b1);
+            else
+                out_bits(bits, n, pos, w, &b0, &b1);
             double *ow = o + 128 * w;
             if (nj == 64) {
                 for (size_t j = 0; j < 64; j += 2)
@@ -187,15 +213,13 @@ void hs_bitcell_collapse(hs_amp *amp, const uint64_t *bits, int n, int pos, int 
             }
         }
     });
-    if (np < 0)
-        return;
+}
 
-    /* The pair's bits (core/bitcell.h): the measured top bit, or the top
-     * bit moving into pos as the next site, or the next site elsewhere. */
-    const size_t P = (size_t)1 << pos, NP = (size_t)1 << np;
-    const size_t eb = pos == n - 1 ? H : P, ep = pos == n - 1 ? NP : np == pos ? H : NP;
-    uint64_t cnt[8];
-    pair_counts(bits, n, eb, ep, cnt);
+/* The four sums from the counts of pair_counts. */
+static void rho_of_counts(const uint64_t cnt[8], double a, hs_amp v0, hs_amp v1, double rho[4])
+{
+    double c[4][2];
+    out_values(a, v0, v1, c);
     /* Value of an output = (-1)^b0 g[b0 ^ b1], g = (c[0], c[1]): the sums
      * over pairs are counts times |g|^2 and g[x0] conj(g[x1]). */
     rho[0] = rho[1] = rho[2] = rho[3] = 0;
@@ -207,4 +231,30 @@ void hs_bitcell_collapse(hs_amp *amp, const uint64_t *bits, int n, int pos, int 
         rho[2] += sgn * (g0[0] * g1[0] + g0[1] * g1[1]);
         rho[3] += sgn * (g0[1] * g1[0] - g0[0] * g1[1]);
     }
+}
+
+void hs_bitcell_collapse(hs_amp *amp, const uint64_t *bits, int n, int pos, int np, double a, hs_amp v0,
+                         hs_amp v1, double rho[4])
+{
+    assert(n >= 1 && pos >= 0 && pos < n && np < n - 1 && (np < 0 || n >= 2));
+    double c[4][2];
+    out_values(a, v0, v1, c);
+    write_outputs(amp, bits, n, pos, 0, c);
+    if (np < 0)
+        return;
+    /* The pair's bits (core/bitcell.h): the measured top bit, or the top
+     * bit moving into pos as the next site, or the next site elsewhere. */
+    const size_t H = (size_t)1 << (n - 1), P = (size_t)1 << pos, NP = (size_t)1 << np;
+    const size_t eb = pos == n - 1 ? H : P, ep = pos == n - 1 ? NP : np == pos ? H : NP;
+    uint64_t cnt[8];
+    pair_counts(bits, n, eb, ep, cnt);
+    rho_of_counts(cnt, a, v0, v1, rho);
+}
+
+void hs_bitcell_compact(hs_amp *amp, const uint64_t *bits, int n, int q, double a, hs_amp v0, hs_amp v1)
+{
+    assert(n >= 1 && q >= 0 && q < n);
+    double c[4][2];
+    out_values(a, v0, v1, c);
+    write_outputs(amp, bits, n, q, 1, c);
 }

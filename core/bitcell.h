@@ -22,5 +22,11 @@
  * the four sums of bit np of the state left into rho. */
 void hs_bitcell_collapse(hs_amp *amp, const uint64_t *bits, int n, int pos, int np, double a, hs_amp v0,
                          hs_amp v1, double rho[4]);
+/* The sharded engine's form (dist/dstate.c): the outputs of the compaction,
+ * new(r) = v0 psi(r with 0 inserted at bit q) + v1 psi(r with 1 inserted),
+ * r < 2^(n-1), of an n-bit slice (no sums: the sharded engine sums the next
+ * site from the half written, so that its bits do not depend on the rank
+ * count). */
+void hs_bitcell_compact(hs_amp *amp, const uint64_t *bits, int n, int q, double a, hs_amp v0, hs_amp v1);
 
 #endif

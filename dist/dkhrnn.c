@@ -145,9 +145,8 @@ int hs_dkhrnn_predict(hs_dkhrnn *d, const hs_seq *s, double *r)
         size_t ne = 0;
         const size_t distinct = hs_hsmt_multiplicities(s->writes, s->ell, d->rank, d->count);
         for (size_t i = 0; i < distinct; i++)
-            if (d->count[i] % 2) {
+            if (d->count[i] % 2)
                 d->edges[ne++] = (hs_edge){hs_comb_unrank_mask(d->rank[i], c->n, c->k), 1};
-            }
         hs_dstate_reset(d->st, NULL);
         hs_dstate_write_deferred_first(d->st, d->edges, ne, s->sites[0], &d->u[s->basis[0]], r);
     } else {

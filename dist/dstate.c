@@ -6,6 +6,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "bitcell.h"
 #include "comm.h"
 #include "dsize.h"
 #include "kern.h"
@@ -13,9 +14,11 @@
 #include "stream.h"
 #include "sys.h"
 
-/* Tags: exchange chunks use c mod EXCH_TAGS, the merge of two slices the next. */
+/* Tags: exchange chunks use c mod EXCH_TAGS, the merge of two slices the
+ * next, the phase bits of a global first query the one after. */
 #define EXCH_TAGS 32767
 #define MERGE_TAG EXCH_TAGS
+#define BITS_TAG (EXCH_TAGS + 1)
 
 /* Outputs per parallel task of the compaction pass (smaller waves run on
  * one thread). */
@@ -53,11 +56,15 @@ void hs_dstate_free(hs_dstate *s)
     hs_sys_free(s->view0);
     hs_sys_free(s->view1);
     hs_sys_free(s->mpi_of_log);
+    hs_sys_free(s->bits);
     hs_sys_free(s);
 }
 
 void hs_dstate_reset(hs_dstate *s, const int *order)
 {
+    hs_sys_free(s->bits);
+    s->bits = NULL;
+    s->unwritten = 0;
     s->n_act = s->n;
     s->p_act = hs_dsize_start_p(s->n, s->nranks, s->block);
     s->n_loc = s->n - s->p_act;
@@ -85,7 +92,7 @@ void hs_dstate_init_plus(hs_dstate *s)
 
 void hs_dstate_write_exact(hs_dstate *s, const int *sites, int k, long power)
 {
-    assert(!s->broken && s->q_pos < 0);
+    assert(!s->broken && s->q_pos < 0 && !s->unwritten);
     if (((power % 2) + 2) % 2 == 0 || !active(s))
         return;
     uint64_t lmask = 0, gmask = 0;
@@ -131,25 +138,18 @@ static uint64_t *local_bits(const hs_dstate *s, const hs_edge *e, size_t ne)
 
 static double plus_amp(const hs_dstate *s) { return 1.0 / sqrt((double)((uint64_t)1 << s->n)); }
 
-/* The deferred layer of hs_dstate_write_deferred; with fpos >= 0 (a local
- * position) also this rank's count of pairs along fpos whose phase bits
- * differ (0 on an idle rank), for the first query's sums. */
-static double deferred(hs_dstate *s, const hs_edge *e, size_t ne, int from_plus, int fpos)
-{
-    assert(s->n_act == s->n && s->q_pos < 0 && (from_plus || !s->broken));
-    s->broken = 0;
-    if (!active(s))
-        return 0;
-    uint64_t *bits = local_bits(s, e, ne);
-    hs_write_sign_bits(s->amp, s->len, bits, from_plus, plus_amp(s));
-    const double flips = fpos >= 0 ? (double)hs_write_sign_flips(bits, s->n_loc, fpos) : 0;
-    hs_sys_free(bits);
-    return flips;
-}
-
 void hs_dstate_write_deferred(hs_dstate *s, const hs_edge *e, size_t ne, int from_plus)
 {
-    deferred(s, e, ne, from_plus, -1);
+    assert(s->n_act == s->n && s->q_pos < 0 && (from_plus || (!s->broken && !s->unwritten)));
+    s->broken = 0;
+    hs_sys_free(s->bits);
+    s->bits = NULL;
+    s->unwritten = 0;
+    if (!active(s))
+        return;
+    uint64_t *bits = local_bits(s, e, ne);
+    hs_write_sign_bits(s->amp, s->len, bits, from_plus, plus_amp(s));
+    hs_sys_free(bits);
 }
 
 /* The pending query's weights from its combined sums rho, and its
@@ -170,13 +170,47 @@ void hs_dstate_write_deferred_first(hs_dstate *s, const hs_edge *e, size_t ne, i
     assert(u->kind == HS_U_MATRIX && site >= 0 && site < s->n);
     const int pos = s->pos_of_site[site];
     if (pos >= s->n_loc) {
+        /* The exchange that the collapse needs, then the distribution from
+         * the phase bits as for a local site: the flips along rank bit j
+         * are the pairs of ranks (l, l + 2^j) whose bits differ, counted
+         * by the lower rank from its partner's bits (2^n_loc / 8 bytes).
+         * The exchange's summed matrix rounds otherwise (at odd n), and the
+         * one-rank value is the phase bits'. */
         hs_dstate_write_deferred(s, e, ne, 1);
         hs_dstate_probs(s, site, u, p);
+        double flips = 0, total, rho[4];
+        if (active(s)) {
+            const int j = pos - s->n_loc;
+            const size_t words = s->n_loc >= 6 ? (size_t)1 << (s->n_loc - 6) : 1, amps = (words + 1) / 2;
+            uint64_t *mine = local_bits(s, e, ne), *send = hs_calloc(2 * amps, sizeof *send),
+                     *theirs = hs_calloc(2 * amps, sizeof *theirs);
+            memcpy(send, mine, words * sizeof *send);
+            hs_comm_sendrecv((const hs_amp *)send, (hs_amp *)theirs, amps, s->mpi_of_log[s->lrank ^ (1 << j)],
+                             BITS_TAG);
+            if (!((s->lrank >> j) & 1))
+                for (size_t w = 0; w < words; w++)
+                    flips += (double)__builtin_popcountll(mine[w] ^ theirs[w]);
+            hs_sys_free(mine);
+            hs_sys_free(send);
+            hs_sys_free(theirs);
+        }
+        combine_roots(s, &flips, 1, -1, &total);
+        hs_write_plus_rho((double)((uint64_t)1 << (s->n - 1)), total, plus_amp(s), rho);
+        pending_probs(s, u, rho, p);
         return;
     }
     /* The ranks' counts are integers, so the tree over ranks adds them
-     * exactly, for every rank count. */
-    const double flips = deferred(s, e, ne, 1, pos);
+     * exactly, for every rank count. The amplitudes wait for the collapse. */
+    assert(s->n_act == s->n && s->q_pos < 0);
+    hs_sys_free(s->bits);
+    s->bits = NULL;
+    s->broken = 0;
+    double flips = 0;
+    s->unwritten = 1;
+    if (active(s)) {
+        s->bits = local_bits(s, e, ne);
+        flips = (double)hs_write_sign_flips(s->bits, s->n_loc, pos);
+    }
     double total, rho[4];
     combine_roots(s, &flips, 1, -1, &total);
     hs_write_plus_rho((double)((uint64_t)1 << (s->n - 1)), total, plus_amp(s), rho);
@@ -210,7 +244,7 @@ static void combine_roots(const hs_dstate *s, const double *root, int w, int j, 
 
 double hs_dstate_norm2(const hs_dstate *s)
 {
-    assert(!s->broken);
+    assert(!s->broken && !s->unwritten);
     double root = 0, total;
     if (active(s))
         root = hs_state_norm2_root(s->amp, s->len, s->block);
@@ -268,7 +302,7 @@ static void exchange(hs_dstate *s, int j)
 
 void hs_dstate_probs(hs_dstate *s, int site, const hs_unitary *u, double *p)
 {
-    assert(!s->broken && s->q_pos < 0 && u->kind == HS_U_MATRIX);
+    assert(!s->broken && s->q_pos < 0 && !s->unwritten && u->kind == HS_U_MATRIX);
     assert(site >= 0 && site < s->n && s->pos_of_site[site] >= 0);
     const int pos = s->pos_of_site[site];
     double root[4] = {0, 0, 0, 0}, rho[4];
@@ -435,10 +469,15 @@ static int collapse(hs_dstate *s, int outcome, int np, double *part)
     if (active(s)) {
         if (global)
             collapse_views(s, v0, v1, (s->lrank >> s->q_bit) & 1);
+        else if (s->unwritten)
+            hs_bitcell_compact(s->amp, s->bits, s->n_loc, s->q_pos, plus_amp(s), v0, v1);
         else
             collapse_local(s, s->q_pos, v0, v1, np, part);
         s->len /= 2;
     }
+    hs_sys_free(s->bits);
+    s->bits = NULL;
+    s->unwritten = 0;
     remove_position(s, global ? s->n_loc + s->q_bit : s->q_pos);
     if (global)
         relabel(s, s->q_bit);
@@ -458,10 +497,14 @@ int hs_dstate_collapse_probs(hs_dstate *s, int outcome, int next_site, const hs_
     const int old_np = s->pos_of_site[next_site];
     /* Fused when the query and the next one are local, and the slice after
      * the collapse still holds two blocks of amplitudes (no merge of
-     * slices): the same on every rank. The next site keeps its position
+     * slices): the same on every rank. Not after an unwritten layer: that
+     * collapse writes from the bits alone (no pass over amplitudes to sum
+     * in), and the next distribution's pass over the half it wrote gives
+     * the bits of the written path, for every rank count. The next site keeps its position
      * below the measured one and moves down one above it. */
     const int np = old_np < s->q_pos ? old_np : old_np - 1;
-    const int fuse = s->q_bit < 0 && old_np < s->n_loc && ((size_t)1 << (s->n_loc - 1)) >= 2 * s->block;
+    const int fuse = s->q_bit < 0 && old_np < s->n_loc && ((size_t)1 << (s->n_loc - 1)) >= 2 * s->block &&
+                     !s->unwritten;
     if (!fuse) {
         if (hs_dstate_collapse(s, outcome) != 0)
             return -1;
@@ -476,18 +519,18 @@ int hs_dstate_collapse_probs(hs_dstate *s, int outcome, int next_site, const hs_
     hs_sys_free(part);
     if (rc != 0)
         return -1;
+    combine_roots(s, root, 4, -1, rho);
     assert(s->pos_of_site[next_site] == np && s->n_loc >= 1);
     s->q_pos = np;
     s->q_bit = -1;
     s->last_bytes = s->last_seconds = 0;
-    combine_roots(s, root, 4, -1, rho);
     pending_probs(s, u, rho, p);
     return 0;
 }
 
 void hs_dstate_gather(const hs_dstate *s, hs_amp *full)
 {
-    assert(!s->broken);
+    assert(!s->broken && !s->unwritten);
     const size_t L = (size_t)1 << s->n_loc;
     for (int l = 0; l < (1 << s->p_act); l++) {
         const int root = s->mpi_of_log[l];

@@ -72,6 +72,10 @@ typedef struct hs_dstate {
     double q_raw[2];      /* unnormalised outcome weights (global sums) */
     hs_amp **view0, **view1;  /* [half / chunk] after an exchange: chunk c of psi(bit 0 / 1) */
     int broken;           /* a global query was abandoned: reset before use */
+    int unwritten;        /* 1 on every rank while the amplitudes are
+                           * unwritten (a local first query pending: its
+                           * collapse writes them from bits, bitcell.h) */
+    uint64_t *bits;       /* then the phase bits of an active rank's slice */
     /* Exchange accounting of this rank (bytes sent, seconds in MPI). */
     double last_bytes, last_seconds, total_bytes, total_seconds;
 } hs_dstate;
@@ -96,7 +100,12 @@ void hs_dstate_write_deferred(hs_dstate *s, const hs_edge *e, size_t ne, int fro
 /* Collective: hs_dstate_write_deferred from |+>, then hs_dstate_probs of the
  * first query: for a local site from the phase bits (hs_write_deferred_first:
  * the ranks add their integer counts, so p is the same for every rank count
- * and the serial generator's), for a global one by the exchange. */
+ * and the serial generator's), for a global one by the exchange. For a local
+ * site the amplitudes are not written: the query's collapse (the next call on
+ * the state) writes the slice it leaves from the bits (core/bitcell.h),
+ * bitwise the written layer's collapse, and the next distribution is summed
+ * from that half as after an unfused collapse: the same bits as with the
+ * layer written, for every rank count. */
 void hs_dstate_write_deferred_first(hs_dstate *s, const hs_edge *e, size_t ne, int site, const hs_unitary *u,
                                     double *p);
 

@@ -60,7 +60,7 @@ static size_t seq_edges(const hs_hsmt *cfg, const hs_seq *s, hs_edge *e)
 
 /* The gathered sharded state equals the serial one amplitude by amplitude,
  * matching basis states through the site labels (the layouts differ). */
-static void assert_same_state(const hs_dstate *ds, const hs_state *st)
+static void assert_state_within(const hs_dstate *ds, const hs_state *st, double tol)
 {
     assert_int_equal(ds->n_act, st->n_act);
     const size_t N = (size_t)1 << ds->n_act;
@@ -74,10 +74,14 @@ static void assert_same_state(const hs_dstate *ds, const hs_state *st)
                 assert_true(sp >= 0);
                 zs |= (size_t)1 << sp;
             }
-        assert_true(cabs(full[z] - st->amp[zs]) < TOL);
+        if (!(cabs(full[z] - st->amp[zs]) <= tol))
+            fail_msg("amplitude %zu: %.17g%+.17gi against %.17g%+.17gi", z, creal(full[z]), cimag(full[z]),
+                     creal(st->amp[zs]), cimag(st->amp[zs]));
     }
     free(full);
 }
+
+static void assert_same_state(const hs_dstate *ds, const hs_state *st) { assert_state_within(ds, st, TOL); }
 
 static hs_hsmt config(int n, int k, long ell, uint64_t seed)
 {
@@ -203,9 +207,14 @@ static void test_first_query_bitwise(void **state)
 }
 
 /* The first query from the phase bits (hs_dstate_write_deferred_first) is
- * bitwise the serial engine's (hs_write_deferred_first): both add integer
- * counts. A global first site goes through the exchange instead, and agrees
- * within TOL. */
+ * bitwise the serial engine's (hs_write_first_bits): both add integer
+ * counts. Its collapse writes the slice from the bits: bitwise the serial
+ * collapse of the written layer (hs_write_deferred_first, the same products
+ * on the same amplitudes); a global first site goes through the exchange
+ * (within TOL). The next distribution (two sites on) is summed from the half
+ * written, within TOL of the serial generator's counts
+ * (hs_state_collapse_bits_probs); dumped, it is compared across rank counts
+ * bitwise. Every first site, with and without a next one. */
 static void test_first_query_from_bits(void **state)
 {
     (void)state;
@@ -216,24 +225,40 @@ static void test_first_query_from_bits(void **state)
     hs_edge *e = calloc((size_t)cfg.ell + 1, sizeof *e);
     size_t ne = seq_edges(&cfg, &s, e);
     hs_dstate *ds = hs_dstate_new(cfg.n, NULL);
-    hs_state *st = hs_state_new(cfg.n, 2);
-    for (int site = 0; site < cfg.n; site++) {
-        const hs_unitary u = hs_unitary_basis(1, 2);
-        double p[2], ps[2], rho[4];
-        hs_dstate_reset(ds, NULL);
-        hs_dstate_write_deferred_first(ds, e, ne, site, &u, p);
-        hs_write_deferred_first(st, e, ne, site, rho);
-        hs_state_probs_rho(st, site, &u, rho, ps);
-        dump_probs(p);
-        if (hs_dstate_is_global(ds, site))
-            assert_true(fabs(p[0] - ps[0]) < TOL && fabs(p[1] - ps[1]) < TOL);
-        else
-            assert_true(p[0] == ps[0] && p[1] == ps[1]);
-        assert_same_state(ds, st);
-        assert_int_equal(hs_dstate_collapse(ds, p[1] > p[0]), 0);
-        assert_int_equal(hs_state_collapse(st, p[1] > p[0]), 0);
-    }
+    hs_state *st = hs_state_new(cfg.n, 2), *sb = hs_state_new(cfg.n, 2);
+    uint64_t *bits = calloc((size_t)1 << (cfg.n - 6), sizeof *bits);
+    for (int site = 0; site < cfg.n; site++)
+        for (int fused = 0; fused < 2; fused++) {
+            const hs_unitary u = hs_unitary_basis(1, 2), un = hs_unitary_basis(0, 2);
+            const int next = (site + 2) % cfg.n;
+            double p[2], ps[2], pb[2], rho[4];
+            hs_dstate_reset(ds, NULL);
+            hs_dstate_write_deferred_first(ds, e, ne, site, &u, p);
+            const int local = !hs_dstate_is_global(ds, site);
+            hs_write_deferred_first(st, e, ne, site, rho);
+            hs_state_probs_rho(st, site, &u, rho, ps);
+            hs_write_first_bits(sb, e, ne, site, bits, rho);
+            hs_state_probs_rho(sb, site, &u, rho, pb);
+            dump_probs(p);
+            if (!local)
+                assert_true(fabs(p[0] - ps[0]) < TOL && fabs(p[1] - ps[1]) < TOL);
+            else
+                assert_true(p[0] == ps[0] && p[1] == ps[1] && p[0] == pb[0] && p[1] == pb[1]);
+            const int o = p[1] > p[0];
+            if (fused) {
+                assert_int_equal(hs_dstate_collapse_probs(ds, o, next, &un, p), 0);
+                assert_int_equal(hs_state_collapse_bits_probs(sb, bits, o, next, &un, pb), 0);
+                dump_probs(p);
+                assert_true(fabs(p[0] - pb[0]) < TOL && fabs(p[1] - pb[1]) < TOL);
+            } else {
+                assert_int_equal(hs_dstate_collapse(ds, o), 0);
+            }
+            assert_int_equal(hs_state_collapse(st, o), 0);
+            assert_state_within(ds, st, local ? 0.0 : TOL);
+        }
+    free(bits);
     hs_state_free(st);
+    hs_state_free(sb);
     hs_dstate_free(ds);
     free(e);
     hs_seq_free(&s);
