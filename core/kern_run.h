@@ -1,7 +1,7 @@
-/* Internal to the kernel files (kern.c, kern_avx2.c; bitcell.c for
- * HS_KERN_X86): index arithmetic and the software prefetch of the runs,
- * shared so that both variants index and prefetch alike, and the explicit
- * AVX2 kernels. */
+/* Internal to the kernel files (kern.c, kern_avx2.c; bitcell.c, qcell.c and
+ * qudit.c for HS_KERN_X86): index arithmetic and the software prefetch of
+ * the runs, shared so that both variants index and prefetch alike, and the
+ * explicit AVX2 kernels. */
 #ifndef HS_KERN_RUN_H
 #define HS_KERN_RUN_H
 

@@ -6,6 +6,8 @@
 
 #include <fftw3.h>
 
+#include "kern.h"
+#include "kern_run.h"
 #include "state.h"
 #include "sys.h"
 
@@ -46,6 +48,47 @@ static fftw_plan make_plan(struct hs_state *s, int pos)
     return p;
 }
 
+/* The chirp's diagonal on groups [g0, g1): group g holds the d runs of sp
+ * amplitudes with digit j at the site's position, run j scaled by c[j] (no
+ * division per amplitude: one per amplitude was most of this pass). One
+ * body compiled for the x86-64 baseline and for AVX2 and chosen with
+ * core/kern.h's variant; a complex product is the same four products and
+ * two sums in either (no contraction), so the same bits. */
+static inline __attribute__((always_inline)) void chirp_body(hs_amp *amp, size_t sp, int d, const hs_amp *c,
+                                                             size_t g0, size_t g1)
+{
+    for (size_t g = g0; g < g1; g++) {
+        hs_amp *x = amp + g * sp * (size_t)d;
+        for (int j = 0; j < d; j++, x += sp)
+            for (size_t lo = 0; lo < sp; lo++)
+                x[lo] *= c[j];
+    }
+}
+
+typedef void (*chirp_fn)(hs_amp *, size_t, int, const hs_amp *, size_t, size_t);
+
+static void chirp_generic(hs_amp *amp, size_t sp, int d, const hs_amp *c, size_t g0, size_t g1)
+{
+    chirp_body(amp, sp, d, c, g0, g1);
+}
+
+#if HS_KERN_X86
+__attribute__((target("avx2"))) static void chirp_avx2(hs_amp *amp, size_t sp, int d, const hs_amp *c, size_t g0,
+                                                        size_t g1)
+{
+    chirp_body(amp, sp, d, c, g0, g1);
+}
+#endif
+
+static chirp_fn chirp_variant(void)
+{
+#if HS_KERN_X86
+    if (hs_kern_get()->level == HS_KERN_AVX2)
+        return chirp_avx2;
+#endif
+    return chirp_generic;
+}
+
 void hs_qudit_apply(struct hs_state *s, int pos, double chirp)
 {
     const int d = s->d;
@@ -59,15 +102,14 @@ void hs_qudit_apply(struct hs_state *s, int pos, double chirp)
     hs_amp c[64];
     for (int j = 0; j < d; j++)
         c[j] = cexp(-I * M_PI * chirp * (double)j * (double)j / d) / sqrt((double)d);
-    /* Group g holds the d runs of sp amplitudes with digit j at pos: no
-     * division per amplitude (one per amplitude was most of this pass). */
     hs_amp *amp = s->amp;
     const size_t len = s->len, sp = s->stride[pos], groups = len / (sp * (size_t)d);
-    HS_PAR_FOR(hs_sys_par(len), for (size_t g = 0; g < groups; g++) {
-        hs_amp *x = amp + g * sp * (size_t)d;
-        for (int j = 0; j < d; j++, x += sp)
-            for (size_t lo = 0; lo < sp; lo++)
-                x[lo] *= c[j];
+    const chirp_fn run = chirp_variant();
+    enum { GROUPS = 64 };
+    const size_t nch = (groups + GROUPS - 1) / GROUPS;
+    HS_PAR_FOR(hs_sys_par(len), for (size_t ch = 0; ch < nch; ch++) {
+        const size_t g1 = (ch + 1) * GROUPS < groups ? (ch + 1) * GROUPS : groups;
+        run(amp, sp, d, c, ch * GROUPS, g1);
     });
     fftw_execute_dft(*slot, (fftw_complex *)amp, (fftw_complex *)amp);
 }
