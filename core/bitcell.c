@@ -18,8 +18,6 @@
 static const uint64_t clear_mask[6] = {0x5555555555555555ull, 0x3333333333333333ull, 0x0F0F0F0F0F0F0F0Full,
                                        0x00FF00FF00FF00FFull, 0x0000FFFF0000FFFFull, 0x00000000FFFFFFFFull};
 
-static size_t insert0(size_t x, size_t b) { return ((x & ~(b - 1)) << 1) | (x & (b - 1)); }
-
 /* The bit of z + off for the 64 z of word w (bit j for z = 64 w + j), for
  * the j whose bits of off below 64 are clear. */
 static uint64_t bits_at(const uint64_t *bits, size_t w, size_t off)
@@ -72,7 +70,7 @@ static inline __attribute__((always_inline)) void count_words(const uint64_t *bi
     for (size_t i = i0; i < i1; i++) {
         size_t w = i;
         for (size_t k = 0; k < nskip; k++)
-            w = insert0(w, skip[k]);
+            w = hs_kern_insert0(w, skip[k]);
         const uint64_t w00 = bits[w], w01 = bits_at(bits, w, eb), w10 = bits_at(bits, w, ep),
                        w11 = bits_at(bits, w, eb + ep);
         const uint64_t x0 = w00 ^ w01, x1 = w10 ^ w11, s = w00 ^ w10;
@@ -167,7 +165,7 @@ static uint64_t compress_half(uint64_t x, int q)
 static void compact_bits(const uint64_t *bits, int n, int q, size_t w, uint64_t *b0, uint64_t *b1)
 {
     if (q >= 6) {
-        const size_t qw = (size_t)1 << (q - 6), wi = insert0(w, qw);
+        const size_t qw = (size_t)1 << (q - 6), wi = hs_kern_insert0(w, qw);
         *b0 = bits[wi];
         *b1 = bits[wi | qw];
         return;
@@ -215,11 +213,9 @@ static void write_outputs(hs_amp *amp, const uint64_t *bits, int n, int pos, int
     });
 }
 
-/* The four sums from the counts of pair_counts. */
-static void rho_of_counts(const uint64_t cnt[8], double a, hs_amp v0, hs_amp v1, double rho[4])
+/* The four sums from the counts of pair_counts and the output values. */
+static void rho_of_counts(const uint64_t cnt[8], const double c[4][2], double rho[4])
 {
-    double c[4][2];
-    out_values(a, v0, v1, c);
     /* Value of an output = (-1)^b0 g[b0 ^ b1], g = (c[0], c[1]): the sums
      * over pairs are counts times |g|^2 and g[x0] conj(g[x1]). */
     rho[0] = rho[1] = rho[2] = rho[3] = 0;
@@ -248,7 +244,7 @@ void hs_bitcell_collapse(hs_amp *amp, const uint64_t *bits, int n, int pos, int 
     const size_t eb = pos == n - 1 ? H : P, ep = pos == n - 1 ? NP : np == pos ? H : NP;
     uint64_t cnt[8];
     pair_counts(bits, n, eb, ep, cnt);
-    rho_of_counts(cnt, a, v0, v1, rho);
+    rho_of_counts(cnt, c, rho);
 }
 
 void hs_bitcell_compact(hs_amp *amp, const uint64_t *bits, int n, int q, double a, hs_amp v0, hs_amp v1)

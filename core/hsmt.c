@@ -265,11 +265,9 @@ void hs_gen_sequence(hs_gen *g, uint64_t index, hs_seq *s)
         double *p = s->probs + (size_t)t * c->d;
         int o = hs_rng_pick(p, c->d, hs_rng_uniform(&ro));
         s->outcomes[t] = o;
-        const int next = t + 1 < c->q ? s->sites[t + 1] : -1;
-        const hs_unitary *un = next >= 0 ? &g->ub[s->basis[t + 1]] : NULL;
-        int rc = t == 0 && c->d == 2 ? hs_state_collapse_bits_probs(g->st, g->bits, o, next, un, p + c->d)
-                 : next >= 0         ? hs_state_collapse_probs(g->st, o, next, un, p + c->d)
-                                     : hs_state_collapse(g->st, o);
+        int rc = t + 1 < c->q
+                     ? hs_state_collapse_probs(g->st, o, s->sites[t + 1], &g->ub[s->basis[t + 1]], p + c->d)
+                     : hs_state_collapse(g->st, o);
         assert(rc == 0);
         (void)rc;
     }

@@ -103,6 +103,7 @@ void hs_state_free(hs_state *s)
 
 void hs_state_reset_map(hs_state *s)
 {
+    s->bits = NULL;
     s->n_act = s->n;
     s->len = s->stride[s->n];
     s->q_pos = -1;
@@ -141,7 +142,11 @@ double hs_state_norm2_root(const hs_amp *amp, size_t len, size_t block)
     return total;
 }
 
-double hs_state_norm2(const hs_state *s) { return hs_state_norm2_root(s->amp, s->len, HS_SUM_BLOCK); }
+double hs_state_norm2(const hs_state *s)
+{
+    assert(!s->bits);
+    return hs_state_norm2_root(s->amp, s->len, HS_SUM_BLOCK);
+}
 
 void hs_state_rho_root(const hs_amp *amp, size_t len, int p, size_t block, double root[4])
 {
@@ -229,7 +234,7 @@ void hs_state_probs_rho(hs_state *s, int site, const hs_unitary *u, const double
 
 void hs_state_probs(hs_state *s, int site, const hs_unitary *u, double *p)
 {
-    assert(site >= 0 && site < s->n && s->pos_of_site[site] >= 0);
+    assert(site >= 0 && site < s->n && s->pos_of_site[site] >= 0 && !s->bits);
     const int pos = s->pos_of_site[site], d = s->d;
     if (d == 2) {
         double rho[4];
@@ -278,6 +283,7 @@ static void discard(hs_state *s, int pos)
     s->n_act--;
     s->len /= (size_t)s->d;
     s->q_pos = -1;
+    s->bits = NULL;
 }
 
 /* d = 2. Groups of four amplitudes A[j][t] = psi(bit p = j, top bit = t) give
@@ -365,7 +371,11 @@ int hs_state_collapse_probs(hs_state *s, int outcome, int next_site, const hs_un
     const double scale = 1.0 / sqrt(s->q_raw[outcome]);
     if (s->d == 2) {
         double rho[4];
-        qubit_collapse_rho(s, pos, s->q_u.m[2 * outcome] * scale, s->q_u.m[2 * outcome + 1] * scale, np, rho);
+        const hs_amp v0 = s->q_u.m[2 * outcome] * scale, v1 = s->q_u.m[2 * outcome + 1] * scale;
+        if (s->bits)
+            hs_bitcell_collapse(s->amp, s->bits, s->n, pos, np, 1.0 / sqrt((double)s->len), v0, v1, rho);
+        else
+            qubit_collapse_rho(s, pos, v0, v1, np, rho);
         hs_state_rho_weights(rho, u, s->q_raw);
     } else {
         double rho[64 * 64];
@@ -381,30 +391,6 @@ int hs_state_collapse_probs(hs_state *s, int outcome, int next_site, const hs_un
     return 0;
 }
 
-int hs_state_collapse_bits_probs(hs_state *s, const uint64_t *bits, int outcome, int next_site, const hs_unitary *u,
-                                 double *p)
-{
-    const int pos = s->q_pos, top = s->n_act - 1;
-    assert(s->d == 2 && s->n_act == s->n && pos >= 0 && outcome >= 0 && outcome < 2);
-    assert(next_site < 0 || (next_site < s->n && s->pos_of_site[next_site] >= 0 && s->site_at_pos[pos] != next_site));
-    if (!(s->q_raw[outcome] > 0))
-        return -1;
-    const int np = next_site < 0 ? -1 : s->site_at_pos[top] == next_site ? pos : s->pos_of_site[next_site];
-    const double scale = 1.0 / sqrt(s->q_raw[outcome]);
-    double rho[4];
-    hs_bitcell_collapse(s->amp, bits, s->n, pos, np, 1.0 / sqrt((double)s->len), s->q_u.m[2 * outcome] * scale,
-                        s->q_u.m[2 * outcome + 1] * scale, rho);
-    discard(s, pos);
-    if (next_site < 0)
-        return 0;
-    assert(u->kind == HS_U_MATRIX && s->pos_of_site[next_site] == np);
-    s->q_pos = np;
-    s->q_u = *u;
-    hs_state_rho_weights(rho, u, s->q_raw);
-    pending_probs(s, p);
-    return 0;
-}
-
 int hs_state_collapse(hs_state *s, int outcome)
 {
     const int pos = s->q_pos;
@@ -412,10 +398,13 @@ int hs_state_collapse(hs_state *s, int outcome)
     if (!(s->q_raw[outcome] > 0))
         return -1;
     const double scale = 1.0 / sqrt(s->q_raw[outcome]);
-    if (s->d == 2)
-        qubit_collapse(s, pos, s->q_u.m[2 * outcome] * scale, s->q_u.m[2 * outcome + 1] * scale);
-    else
+    const hs_amp v0 = s->q_u.m[2 * outcome] * scale, v1 = s->q_u.m[2 * outcome + 1] * scale;
+    if (s->d > 2)
         qudit_collapse(s, outcome, scale, -1, NULL);
+    else if (s->bits)
+        hs_bitcell_collapse(s->amp, s->bits, s->n, pos, -1, 1.0 / sqrt((double)s->len), v0, v1, NULL);
+    else
+        qubit_collapse(s, pos, v0, v1);
     discard(s, pos);
     return 0;
 }

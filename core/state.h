@@ -51,6 +51,10 @@ typedef struct hs_state {
     int q_pos;         /* -1 when none */
     hs_unitary q_u;
     double q_raw[64];  /* unnormalised outcome weights (d <= 64 for queries) */
+    const uint64_t *bits; /* qubits: the layer's phase bits while the
+                        * amplitudes are unwritten (hs_write_first_bits, the
+                        * caller's buffer); the next collapse writes the
+                        * state it leaves from them (core/bitcell.h) */
     int q_rot;         /* d > 2: 1 when the basis change q_u is applied to the
                         * amplitudes (hs_state_probs), 0 when the collapse
                         * applies its row (after hs_state_collapse_probs) */
@@ -123,7 +127,11 @@ void hs_state_probs_deferred(hs_state *s, int site, const hs_unitary *u, double 
  * written from |+>, core/write.h), without a pass over the state. */
 void hs_state_probs_rho(hs_state *s, int site, const hs_unitary *u, const double rho[4], double *p);
 /* Query cell, part 2: condition the pending query on `outcome` and discard the
- * site. Returns 0, or -1 if the outcome has weight 0 (state unchanged). */
+ * site. Returns 0, or -1 if the outcome has weight 0 (state unchanged).
+ * After hs_write_first_bits (the amplitudes unwritten) this and
+ * hs_state_collapse_probs write the state left from the phase bits: bitwise
+ * the written layer's collapse; a fused next distribution from exact counts
+ * of bit patterns (core/bitcell.h). */
 int hs_state_collapse(hs_state *s, int outcome);
 /* Part 2 of the pending query and part 1 of the next in one pass:
  * condition on `outcome`, discard the site, and return in p the
@@ -137,12 +145,5 @@ int hs_state_collapse(hs_state *s, int outcome);
  * tests/test_state.c states of the unfused one (so is the state normalised
  * by it). Returns -1 if the outcome has weight 0 (state unchanged). */
 int hs_state_collapse_probs(hs_state *s, int outcome, int next_site, const hs_unitary *u, double *p);
-/* Qubits, the first query of a layer whose amplitudes were not written
- * (hs_write_first_bits, then hs_state_probs_rho): hs_state_collapse_probs
- * (next_site >= 0) or hs_state_collapse (next_site < 0), the state left
- * written from the phase bits (core/bitcell.h): bitwise the amplitudes of
- * the written layer's collapse, the distribution from exact counts. */
-int hs_state_collapse_bits_probs(hs_state *s, const uint64_t *bits, int outcome, int next_site, const hs_unitary *u,
-                                 double *p);
 
 #endif

@@ -298,6 +298,7 @@ void hs_write_first_bits(hs_state *s, const hs_edge *e, size_t ne, int site, uin
     assert(s->d == 2 && site >= 0);
     hs_state_reset_map(s);
     hs_write_anf_bits(s->n, e, ne, bits);
+    s->bits = bits;
     hs_write_plus_rho((double)(s->len / 2), (double)hs_write_sign_flips(bits, s->n, site), 1.0 / sqrt((double)s->len),
                       rho);
 }
@@ -313,7 +314,7 @@ void hs_write_deferred(hs_state *s, const hs_edge *e, size_t ne, int from_plus)
 {
     if (from_plus)
         hs_state_reset_map(s);
-    assert(s->n_act == s->n);
+    assert(s->n_act == s->n && !s->bits);
     const int d = s->d;
     if (d == 2) {
         qubit_layer(s, e, ne, from_plus, -1, NULL);

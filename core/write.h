@@ -53,9 +53,9 @@ void hs_write_deferred(hs_state *s, const hs_edge *e, size_t ne, int from_plus);
  * with. */
 void hs_write_deferred_first(hs_state *s, const hs_edge *e, size_t ne, int site, double rho[4]);
 /* The same sums with the layer's phase bits into bits[max(1, 2^n / 64)],
- * the amplitudes left unwritten: the first collapse writes the state from
- * the bits (hs_state_collapse_bits_probs). The state holds no amplitudes
- * until then. */
+ * the amplitudes left unwritten: the state keeps the pointer, and the first
+ * collapse (hs_state_collapse or hs_state_collapse_probs) writes the state
+ * it leaves from the bits. bits must live until then. */
 void hs_write_first_bits(hs_state *s, const hs_edge *e, size_t ne, int site, uint64_t *bits, double rho[4]);
 /* F of the sums above for bit p of phase bits over nbits bits. */
 uint64_t hs_write_sign_flips(const uint64_t *bits, int nbits, int p);
