@@ -168,55 +168,52 @@ void hs_dstate_write_deferred_first(hs_dstate *s, const hs_edge *e, size_t ne, i
                                     double *p)
 {
     assert(u->kind == HS_U_MATRIX && site >= 0 && site < s->n);
+    assert(s->n_act == s->n && s->q_pos < 0);
     const int pos = s->pos_of_site[site];
-    if (pos >= s->n_loc) {
-        /* The exchange that the collapse needs, then the distribution from
-         * the phase bits as for a local site: the flips along rank bit j
-         * are the pairs of ranks (l, l + 2^j) whose bits differ, counted
-         * by the lower rank from its partner's bits (2^n_loc / 8 bytes).
-         * The exchange's summed matrix rounds otherwise (at odd n), and the
-         * one-rank value is the phase bits'. */
-        hs_dstate_write_deferred(s, e, ne, 1);
+    hs_sys_free(s->bits);
+    s->bits = active(s) ? local_bits(s, e, ne) : NULL;
+    s->broken = 0;
+    /* The distribution from the flips of the phase bits: the ranks' counts
+     * are integers, so the tree over ranks adds them exactly, the one-rank
+     * value for every rank count. */
+    double flips = 0, total, rho[4];
+    if (pos < s->n_loc) {
+        /* The amplitudes wait for the collapse. */
+        s->unwritten = 1;
+        if (s->bits)
+            flips = (double)hs_write_sign_flips(s->bits, s->n_loc, pos);
+        s->last_bytes = s->last_seconds = 0;
+        s->q_pos = pos;
+        s->q_bit = -1;
+    } else {
+        /* The layer written and the exchange that the collapse needs; the
+         * flips along rank bit j are the pairs of ranks (l, l + 2^j) whose
+         * bits differ, counted by the lower rank from its partner's bits
+         * (2^n_loc / 8 bytes). The exchange's summed matrix, which
+         * hs_dstate_probs leaves, rounds otherwise at odd n. */
+        s->unwritten = 0;
+        if (s->bits)
+            hs_write_sign_bits(s->amp, s->len, s->bits, 1, plus_amp(s));
         hs_dstate_probs(s, site, u, p);
-        double flips = 0, total, rho[4];
-        if (active(s)) {
+        if (s->bits) {
             const int j = pos - s->n_loc;
             const size_t words = s->n_loc >= 6 ? (size_t)1 << (s->n_loc - 6) : 1, amps = (words + 1) / 2;
-            uint64_t *mine = local_bits(s, e, ne), *send = hs_calloc(2 * amps, sizeof *send),
-                     *theirs = hs_calloc(2 * amps, sizeof *theirs);
-            memcpy(send, mine, words * sizeof *send);
+            /* Messages are whole amplitudes (16 bytes): a lone word padded. */
+            uint64_t *send = hs_calloc(2 * amps, sizeof *send), *theirs = hs_calloc(2 * amps, sizeof *theirs);
+            memcpy(send, s->bits, words * sizeof *send);
             hs_comm_sendrecv((const hs_amp *)send, (hs_amp *)theirs, amps, s->mpi_of_log[s->lrank ^ (1 << j)],
                              BITS_TAG);
             if (!((s->lrank >> j) & 1))
                 for (size_t w = 0; w < words; w++)
-                    flips += (double)__builtin_popcountll(mine[w] ^ theirs[w]);
-            hs_sys_free(mine);
+                    flips += (double)__builtin_popcountll(s->bits[w] ^ theirs[w]);
             hs_sys_free(send);
             hs_sys_free(theirs);
         }
-        combine_roots(s, &flips, 1, -1, &total);
-        hs_write_plus_rho((double)((uint64_t)1 << (s->n - 1)), total, plus_amp(s), rho);
-        pending_probs(s, u, rho, p);
-        return;
+        hs_sys_free(s->bits);
+        s->bits = NULL;
     }
-    /* The ranks' counts are integers, so the tree over ranks adds them
-     * exactly, for every rank count. The amplitudes wait for the collapse. */
-    assert(s->n_act == s->n && s->q_pos < 0);
-    hs_sys_free(s->bits);
-    s->bits = NULL;
-    s->broken = 0;
-    double flips = 0;
-    s->unwritten = 1;
-    if (active(s)) {
-        s->bits = local_bits(s, e, ne);
-        flips = (double)hs_write_sign_flips(s->bits, s->n_loc, pos);
-    }
-    double total, rho[4];
     combine_roots(s, &flips, 1, -1, &total);
     hs_write_plus_rho((double)((uint64_t)1 << (s->n - 1)), total, plus_amp(s), rho);
-    s->last_bytes = s->last_seconds = 0;
-    s->q_pos = pos;
-    s->q_bit = -1;
     pending_probs(s, u, rho, p);
 }
 
