@@ -48,20 +48,34 @@ static fftw_plan make_plan(struct hs_state *s, int pos)
     return p;
 }
 
-/* The chirp's diagonal on groups [g0, g1): group g holds the d runs of sp
- * amplitudes with digit j at the site's position, run j scaled by c[j] (no
- * division per amplitude: one per amplitude was most of this pass). One
- * body compiled for the x86-64 baseline and for AVX2 and chosen with
- * core/kern.h's variant; a complex product is the same four products and
- * two sums in either (no contraction), so the same bits. */
+/* The chirp's diagonal on amplitudes [i0, i1): the runs of sp amplitudes
+ * with one digit j at the site's position, each scaled by c[j] (one
+ * division per call, not one per amplitude, which was most of this pass):
+ * whole groups of d runs as nested loops (short runs, sp small), else run
+ * by run (long runs). One body compiled for the x86-64 baseline and for AVX2 and chosen
+ * with core/kern.h's variant; a complex product is the same four products
+ * and two sums in either (no contraction), so the same bits. */
 static inline __attribute__((always_inline)) void chirp_body(hs_amp *amp, size_t sp, int d, const hs_amp *c,
-                                                             size_t g0, size_t g1)
+                                                             size_t i0, size_t i1)
 {
-    for (size_t g = g0; g < g1; g++) {
-        hs_amp *x = amp + g * sp * (size_t)d;
-        for (int j = 0; j < d; j++, x += sp)
-            for (size_t lo = 0; lo < sp; lo++)
-                x[lo] *= c[j];
+    const size_t G = sp * (size_t)d;
+    if (i0 % G == 0 && i1 % G == 0) {
+        for (hs_amp *x = amp + i0; x < amp + i1;)
+            for (int j = 0; j < d; j++, x += sp)
+                for (size_t lo = 0; lo < sp; lo++)
+                    x[lo] *= c[j];
+        return;
+    }
+    size_t i = i0, end = i0 - i0 % sp + sp;
+    int j = (int)((i0 / sp) % (size_t)d);
+    while (i < i1) {
+        const size_t e = end < i1 ? end : i1;
+        const hs_amp cj = c[j];
+        for (; i < e; i++)
+            amp[i] *= cj;
+        end += sp;
+        if (++j == d)
+            j = 0;
     }
 }
 
@@ -103,13 +117,16 @@ void hs_qudit_apply(struct hs_state *s, int pos, double chirp)
     for (int j = 0; j < d; j++)
         c[j] = cexp(-I * M_PI * chirp * (double)j * (double)j / d) / sqrt((double)d);
     hs_amp *amp = s->amp;
-    const size_t len = s->len, sp = s->stride[pos], groups = len / (sp * (size_t)d);
+    /* Chunks of about 2^14 amplitudes, whole groups of d runs where a group
+     * is smaller: at the top position one group is the whole state, and it
+     * still splits over threads. */
+    const size_t len = s->len, sp = s->stride[pos], G = sp * (size_t)d;
     const chirp_fn run = chirp_variant();
-    enum { GROUPS = 64 };
-    const size_t nch = (groups + GROUPS - 1) / GROUPS;
+    const size_t target = (size_t)1 << 14, chunk = G <= target ? target - target % G : target;
+    const size_t nch = (len + chunk - 1) / chunk;
     HS_PAR_FOR(hs_sys_par(len), for (size_t ch = 0; ch < nch; ch++) {
-        const size_t g1 = (ch + 1) * GROUPS < groups ? (ch + 1) * GROUPS : groups;
-        run(amp, sp, d, c, ch * GROUPS, g1);
+        const size_t i1 = (ch + 1) * chunk < len ? (ch + 1) * chunk : len;
+        run(amp, sp, d, c, ch * chunk, i1);
     });
     fftw_execute_dft(*slot, (fftw_complex *)amp, (fftw_complex *)amp);
 }
