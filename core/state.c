@@ -398,13 +398,15 @@ int hs_state_collapse(hs_state *s, int outcome)
     if (!(s->q_raw[outcome] > 0))
         return -1;
     const double scale = 1.0 / sqrt(s->q_raw[outcome]);
-    const hs_amp v0 = s->q_u.m[2 * outcome] * scale, v1 = s->q_u.m[2 * outcome + 1] * scale;
-    if (s->d > 2)
+    if (s->d > 2) {
         qudit_collapse(s, outcome, scale, -1, NULL);
-    else if (s->bits)
-        hs_bitcell_collapse(s->amp, s->bits, s->n, pos, -1, 1.0 / sqrt((double)s->len), v0, v1, NULL);
-    else
-        qubit_collapse(s, pos, v0, v1);
+    } else {
+        const hs_amp v0 = s->q_u.m[2 * outcome] * scale, v1 = s->q_u.m[2 * outcome + 1] * scale;
+        if (s->bits)
+            hs_bitcell_collapse(s->amp, s->bits, s->n, pos, -1, 1.0 / sqrt((double)s->len), v0, v1, NULL);
+        else
+            qubit_collapse(s, pos, v0, v1);
+    }
     discard(s, pos);
     return 0;
 }
